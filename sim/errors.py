@@ -1,0 +1,26 @@
+"""The one error type that bad input becomes.
+
+Everything a user can get wrong (a YAML typo, a missing region file, a unit that
+can never form a legal team) is raised as a ``ScenarioError`` carrying the file
+and the field path, so the command line can print exactly one line and exit 2.
+"""
+
+from __future__ import annotations
+
+
+class ScenarioError(Exception):
+    """Bad input, located by file and dotted field path."""
+
+    def __init__(self, path: str, message: str, file: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+        self.file = file
+
+    def located(self, file: str) -> ScenarioError:
+        """The same error, naming ``file`` if it does not name one yet."""
+        return self if self.file else ScenarioError(self.path, self.message, file)
+
+    def __str__(self) -> str:
+        parts = [p for p in (self.file, self.path) if p]
+        return ": ".join([*parts, self.message])

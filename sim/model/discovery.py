@@ -1,0 +1,61 @@
+"""How incidents become reports: the seam for the discovery model.
+
+A discovery model is started once per replication. It decides, for each
+incident, when (if ever) it is found and by which channel, fills those columns
+of ``Incidents``, and calls ``report(i)`` at the simulated moment the report
+reaches the enforcement unit. The grid-patrol model of a later issue plugs in
+here as another class with the same ``start`` method; nothing downstream changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+import numpy as np
+import simpy
+
+from ..scenario.schema import CHANNELS, Discovery
+from .incidents import Incidents
+from .streams import Streams
+
+Report = Callable[[int], None]
+
+
+class DiscoveryModel(Protocol):
+    def start(
+        self, env: simpy.Environment, incidents: Incidents, streams: Streams, report: Report
+    ) -> None: ...
+
+
+class DelayDiscovery:
+    """Stand-in: each incident is found after a random delay, if it is still active then.
+
+    An incident that ends by itself before its discovery delay has passed is
+    never found. Draws are made for every incident, found or not, so the
+    numbers each incident sees do not depend on the others.
+    """
+
+    def __init__(self, spec: Discovery) -> None:
+        self.spec = spec
+
+    def start(
+        self, env: simpy.Environment, incidents: Incidents, streams: Streams, report: Report
+    ) -> None:
+        n = len(incidents)
+        delay = self.spec.delay_hours.sample(streams.rng("discovery.delay"), n)
+        handover = self.spec.reporting_delay_hours.sample(streams.rng("discovery.handover"), n)
+        found_at = incidents.start_h + delay
+        found = found_at < incidents.self_end_h
+        incidents.discovered_h = np.where(found, found_at, np.nan)
+        incidents.channel = np.where(found, CHANNELS.index(self.spec.channel), -1)
+        incidents.reported_h = incidents.discovered_h + handover
+        env.process(_deliver(env, incidents.reported_h, report))
+
+
+def _deliver(env: simpy.Environment, reported_h: np.ndarray, report: Report):
+    """One process hands every report over at its time: one event per report."""
+    finite = np.flatnonzero(np.isfinite(reported_h))
+    for i in finite[np.argsort(reported_h[finite], kind="stable")]:
+        yield env.timeout(reported_h[i] - env.now)
+        report(int(i))

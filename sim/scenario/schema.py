@@ -1,0 +1,225 @@
+"""The scenario as typed, validated objects.
+
+Every field carries its unit in its name and its default here, in one place, so
+the README's scenario reference can be generated from this module rather than
+kept in step by hand (``enforcement-sim schema --markdown``). Models forbid
+unknown keys: a typo in a scenario file is an error, never a silently ignored
+setting.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .distributions import Distribution, Exponential, Fixed, Gamma, Lognormal
+
+SEVERITIES = ("minor", "moderate", "major")
+CHANNELS = ("patrol", "citizen", "sensor", "inspection")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEPLOYMENT_MODELS = ("stationed", "squadron", "central")
+
+Probability = Annotated[float, Field(ge=0, le=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Region(_Model):
+    townships_csv: str = Field(
+        description="CSV of townships (columns `township, county, lat_deg, lon_deg`, optional "
+        "`weight`, `name_zh`, `code`), path relative to the scenario file."
+    )
+
+
+class County(_Model):
+    bureau_township: str | None = Field(
+        None, description="Township whose point is the county bureau (headquarters)."
+    )
+    bureau_lat_deg: float | None = Field(
+        None, ge=-90, le=90, description="Bureau latitude, if not at a township point."
+    )
+    bureau_lon_deg: float | None = Field(
+        None, ge=-180, le=180, description="Bureau longitude, if not at a township point."
+    )
+
+    @model_validator(mode="after")
+    def _one_location(self) -> County:
+        by_point = self.bureau_lat_deg is not None or self.bureau_lon_deg is not None
+        if self.bureau_township is not None and by_point:
+            raise ValueError("give bureau_township or bureau_lat_deg/bureau_lon_deg, not both")
+        if self.bureau_township is None and (
+            self.bureau_lat_deg is None or self.bureau_lon_deg is None
+        ):
+            raise ValueError("give bureau_township, or both bureau_lat_deg and bureau_lon_deg")
+        return self
+
+
+def _default_severity_mix() -> dict[str, float]:
+    return {"minor": 0.5, "moderate": 0.35, "major": 0.15}
+
+
+class IncidentType(_Model):
+    rate_per_day: float = Field(
+        ge=0, description="Expected incidents per day in a township of weight 1.0."
+    )
+    severity_mix: dict[Literal["minor", "moderate", "major"], Probability] = Field(
+        default_factory=_default_severity_mix,
+        description="Share of incidents of each severity; must sum to 1.",
+    )
+    duration_if_undiscovered_hours: Distribution | None = Field(
+        None,
+        description="How long an incident lasts if nobody stops it; `null` = it persists "
+        "until enforced.",
+    )
+    onsite_hours: Distribution = Field(
+        default_factory=lambda: Lognormal(dist="lognormal", mean=2.0, cv=0.5),
+        description="Team time on site per incident.",
+    )
+    paperwork_hours: Distribution = Field(
+        default_factory=lambda: Gamma(dist="gamma", mean=1.5, cv=0.5),
+        description="Team time on case paperwork after the site visit.",
+    )
+
+    @model_validator(mode="after")
+    def _mix_sums_to_one(self) -> IncidentType:
+        total = sum(self.severity_mix.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"severity_mix must sum to 1 (sums to {total:g})")
+        return self
+
+
+class Discovery(_Model):
+    """Stand-in for the discovery model: a delay, then a report."""
+
+    delay_hours: Distribution = Field(
+        default_factory=lambda: Exponential(dist="exponential", mean=24.0),
+        description="Time from incident start to discovery (if it is still active then).",
+    )
+    channel: Literal["patrol", "citizen", "sensor", "inspection"] = Field(
+        "citizen", description="Channel recorded for every discovery by the stand-in."
+    )
+    reporting_delay_hours: Distribution = Field(
+        default_factory=lambda: Fixed(dist="fixed", value=1.0),
+        description="Hand-over time from discovery to the report reaching the unit.",
+    )
+
+
+class Duty(_Model):
+    always: bool = Field(False, description="On duty 24 hours a day, 7 days a week.")
+    shift_start_hour: float = Field(8.5, ge=0, lt=24, description="Daily duty start (hour).")
+    shift_end_hour: float = Field(17.5, gt=0, le=24, description="Daily duty end (hour).")
+    weekdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
+        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"],
+        min_length=1,
+        description="Days with a duty shift; day 0 of the run is a Monday.",
+    )
+
+    @model_validator(mode="after")
+    def _shift_order(self) -> Duty:
+        if not self.always and self.shift_end_hour <= self.shift_start_hour:
+            raise ValueError("shift_end_hour must be after shift_start_hour")
+        return self
+
+
+class Travel(_Model):
+    speed_kmh: float = Field(40.0, gt=0, description="Average road speed.")
+    circuity_factor: float = Field(
+        1.3, ge=1, description="Road distance / great-circle distance."
+    )
+    min_trip_km: float = Field(
+        3.0,
+        ge=0,
+        description="Least one-way road distance of any trip: stands for the spread of sites "
+        "inside a township, so a trip within the base's own township is not free.",
+    )
+
+
+class Enforcement(_Model):
+    team_size: int = Field(2, ge=1, description="Officers the law requires on site.")
+    shortfall_policy: Literal["wait", "go_alone"] = Field(
+        "wait",
+        description="When no legal team can form: `wait` for one, or `go_alone` with the "
+        "officers free (a recorded violation of the two-person rule).",
+    )
+    dispatch_order: Literal["fifo"] = Field("fifo", description="Order reports are served in.")
+
+
+class Unit(_Model):
+    model: Literal["stationed", "squadron", "central"] = Field(
+        description="Deployment model: `stationed` (base in a covered township), `squadron` "
+        "(base at the county bureau), `central` (one unit for the whole county, at the bureau)."
+    )
+    officers: int = Field(ge=1, description="Enforcement officers in the unit.")
+    townships: list[str] = Field(
+        default_factory=list,
+        description="Townships the unit covers; `central` units may leave it empty to cover "
+        "their whole `county`.",
+    )
+    county: str | None = Field(
+        None, description="County of the unit; required for `central` with no townships."
+    )
+    base_township: str | None = Field(
+        None, description="Township of the base; required for `stationed`."
+    )
+    duty: Duty | None = Field(None, description="Duty calendar overriding the scenario's.")
+
+
+class Scenario(_Model):
+    name: str = Field("scenario", description="Names the results folder.")
+    description: str = Field("", description="Free text for reports.")
+    seed: int = Field(20190121, ge=0, description="Root of every random stream.")
+    replications: int = Field(1, ge=1, description="Independent replications to run.")
+    horizon_days: float = Field(365.0, gt=0, description="Simulated days (warm-up included).")
+    warmup_days: float = Field(
+        30.0, ge=0, description="Days at the start excluded from statistics."
+    )
+    region: Region
+    counties: dict[str, County] = Field(
+        min_length=1, description="Every county in the region, by name, with its bureau."
+    )
+    incident_types: dict[str, IncidentType] = Field(
+        min_length=1, description="Incident types by name (e.g. wastewater, air_odour)."
+    )
+    discovery: Discovery = Field(default_factory=Discovery)
+    duty: Duty = Field(default_factory=Duty, description="Default duty calendar of officers.")
+    travel: Travel = Field(default_factory=Travel)
+    enforcement: Enforcement = Field(default_factory=Enforcement)
+    units: dict[str, Unit] = Field(min_length=1, description="Enforcement units by name.")
+
+    @model_validator(mode="after")
+    def _warmup_inside_horizon(self) -> Scenario:
+        if self.warmup_days >= self.horizon_days:
+            raise ValueError("warmup_days must be less than horizon_days")
+        return self
+
+    @property
+    def horizon_hours(self) -> float:
+        return self.horizon_days * 24.0
+
+    @property
+    def warmup_hours(self) -> float:
+        return self.warmup_days * 24.0
+
+
+class TownshipRow(_Model):
+    """One validated row of the region CSV."""
+
+    township: str
+    county: str
+    lat_deg: float = Field(ge=-90, le=90)
+    lon_deg: float = Field(ge=-180, le=180)
+    weight: float = Field(1.0, ge=0)
+    name_zh: str = ""
+    code: str = ""
+
+
+class LoadedScenario(_Model):
+    """A scenario together with the region table it names, both validated."""
+
+    scenario: Scenario
+    townships: tuple[TownshipRow, ...]
+    source: Path | None = None
