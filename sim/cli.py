@@ -67,7 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run a scenario and write its results folder")
     run.add_argument(
-        "scenario", nargs="?", type=Path, default=DEFAULT_SCENARIO,
+        "scenario",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_SCENARIO,
         help="scenario YAML (default: scenarios/default.yaml)",
     )
     run.add_argument("--seed", type=_seed, help="root seed (overrides the scenario's)")
@@ -75,7 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=_positive_int, default=1, help="processes to use")
     run.add_argument("--out", type=Path, help="results folder (default results/<name>/)")
     run.add_argument(
-        "--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
         help="override a field by dotted path, e.g. units.east_squadron.officers=4",
     )
     run.add_argument("--quiet", action="store_true", help="print only the results folder")
@@ -139,8 +146,7 @@ def _summary_table(results, name: str) -> str:
     head = results.headline()
     m = results.manifest
     lines = [
-        f"{name}: {m['replications']} replication(s), seed {m['seed']}, "
-        f"{m['wall_time_s']:.2f} s",
+        f"{name}: {m['replications']} replication(s), seed {m['seed']}, {m['wall_time_s']:.2f} s",
         f"{'indicator':<38}{'mean':>10}  95% CI",
     ]
     for key, label, fmt in HEADLINE:

@@ -36,9 +36,7 @@ class Results:
         """Scope ``all`` indicators as ``{indicator: {mean, ci95_low, ci95_high}}``."""
         top = self.summary[self.summary["scope"] == "all"]
         return {
-            row.indicator: {
-                k: _finite(getattr(row, k)) for k in ("mean", "ci95_low", "ci95_high")
-            }
+            row.indicator: {k: _finite(getattr(row, k)) for k in ("mean", "ci95_low", "ci95_high")}
             for row in top.itertuples()
         }
 

@@ -114,8 +114,12 @@ class Enforcement:
         jobs.free_h[i] = back
         jobs.officers_present[i] = len(team)
         jobs.travel_km[i] = km
-        spans = (("travel", now, arrived), ("onsite", arrived, done),
-                 ("paperwork", done, written), ("travel", written, back))
+        spans = (
+            ("travel", now, arrived),
+            ("onsite", arrived, done),
+            ("paperwork", done, written),
+            ("travel", written, back),
+        )
         lo, hi = self.window
         busy_lo, busy_hi = max(now, lo), min(back, hi)
         in_duty = unit.calendar.duty_hours_between(busy_lo, busy_hi)
@@ -133,4 +137,3 @@ class Enforcement:
             officer.free_since = self.env.now
         self.free[u].extend(team)
         self._dispatch(u)
-

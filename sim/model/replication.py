@@ -59,7 +59,9 @@ def _run(env: simpy.Environment, until: float) -> int:
     return count
 
 
-def _incident_table(world: World, inc: Incidents, enf: Enforcement, replication: int) -> pd.DataFrame:
+def _incident_table(
+    world: World, inc: Incidents, enf: Enforcement, replication: int
+) -> pd.DataFrame:
     sc = world.scenario
     horizon = sc.horizon_hours
     jobs = enf.jobs
@@ -102,7 +104,8 @@ def _incident_table(world: World, inc: Incidents, enf: Enforcement, replication:
             "pollution_hours": np.maximum(abated - inc.start_h, 0.0),
             "self_ended": inc.self_end_h <= np.fmin(np.nan_to_num(arrived, nan=np.inf), horizon),
             "status": pd.Categorical(
-                status, categories=["resolved", "in_progress", "waiting", "reporting", "undiscovered"]
+                status,
+                categories=["resolved", "in_progress", "waiting", "reporting", "undiscovered"],
             ),
             "in_warmup": inc.start_h < sc.warmup_hours,
         }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ def load_scenario(
     """Read, override, validate and cross-check one scenario file."""
     path = Path(path)
     try:
-        raw = _read_yaml(path)
+        raw = _read_with_extends(path, ())
         for item in overrides:
             apply_override(raw, item)
         raw.setdefault("name", name or path.stem)
@@ -49,6 +50,49 @@ def from_mapping(
     townships = read_townships(csv_path)
     _check_region(scenario, townships, csv_path)
     return LoadedScenario(scenario=scenario, townships=townships, source=source)
+
+
+def _read_with_extends(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
+    """Read a scenario and, if it ``extends`` a base file, merge it over that base.
+
+    Mappings merge key by key; lists and values replace. ``units`` is replaced
+    whole: a unit layout is one design, and merging two would cover townships
+    twice. The region CSV stays relative to the file that names it.
+    """
+    raw = _read_yaml(path)
+    base_name = raw.pop("extends", None)
+    if base_name is None:
+        return raw
+    if not isinstance(base_name, str):
+        raise ScenarioError("extends", "must be the path of a base scenario file")
+    base_path = path.parent / base_name
+    if base_path.resolve() in {p.resolve() for p in (*chain, path)}:
+        raise ScenarioError("extends", f"{base_name!r} extends itself (a cycle)")
+    try:
+        base = _read_with_extends(base_path, (*chain, path))
+    except ScenarioError as err:
+        raise err.located(str(base_path)) from None
+    csv_name = (
+        base.get("region", {}).get("townships_csv")
+        if isinstance(base.get("region"), dict)
+        else None
+    )
+    if isinstance(csv_name, str) and not Path(csv_name).is_absolute():
+        rel = os.path.relpath(base_path.parent / csv_name, path.parent)
+        base["region"]["townships_csv"] = Path(rel).as_posix()
+    if "units" in raw:
+        base.pop("units", None)
+    return _merge(base, raw)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -136,10 +180,13 @@ def _user_path(loc: tuple[Any, ...], raw: Any) -> list[Any]:
     for i, part in enumerate(loc):
         if i == len(loc) - 1:
             out.append(part)
-        elif isinstance(node, dict) and part in node:
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        elif (
+            isinstance(node, dict)
+            and part in node
+            or isinstance(node, list)
+            and isinstance(part, int)
+            and part < len(node)
+        ):
             out.append(part)
             node = node[part]
     return out
@@ -189,7 +236,9 @@ def read_townships(csv_path: Path) -> tuple[TownshipRow, ...]:
             header = reader.fieldnames or []
             rows = list(reader)
     except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError("region.townships_csv", f"cannot read {where} ({_reason(err)})") from None
+        raise ScenarioError(
+            "region.townships_csv", f"cannot read {where} ({_reason(err)})"
+        ) from None
     if not header:
         raise ScenarioError("region.townships_csv", f"{where} is empty")
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -227,9 +276,7 @@ def _check_region(scenario: Scenario, towns: tuple[TownshipRow, ...], csv_path: 
     county_of = {t.township: t.county for t in towns}
     region_counties = {t.county for t in towns}
     for county in sorted(region_counties - set(scenario.counties)):
-        raise ScenarioError(
-            "counties", f"county {county!r} of {csv_path.name} is not listed"
-        )
+        raise ScenarioError("counties", f"county {county!r} of {csv_path.name} is not listed")
     for county, spec in scenario.counties.items():
         if county not in region_counties:
             raise ScenarioError(

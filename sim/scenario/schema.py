@@ -127,9 +127,7 @@ class Duty(_Model):
 
 class Travel(_Model):
     speed_kmh: float = Field(40.0, gt=0, description="Average road speed.")
-    circuity_factor: float = Field(
-        1.3, ge=1, description="Road distance / great-circle distance."
-    )
+    circuity_factor: float = Field(1.3, ge=1, description="Road distance / great-circle distance.")
     min_trip_km: float = Field(
         3.0,
         ge=0,

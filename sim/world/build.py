@@ -69,9 +69,7 @@ def build_world(loaded: LoadedScenario) -> World:
             )
         county = counties.pop()
         if unit.county is not None and unit.county != county:
-            raise ScenarioError(
-                f"units.{uname}.county", f"the unit's townships are in {county!r}"
-            )
+            raise ScenarioError(f"units.{uname}.county", f"the unit's townships are in {county!r}")
         for town in coverage:
             if town in covered_by:
                 raise ScenarioError(

@@ -8,7 +8,10 @@ EARTH_RADIUS_KM = 6371.0088
 
 
 def great_circle_km(
-    lat1: np.ndarray | float, lon1: np.ndarray | float, lat2: np.ndarray | float, lon2: np.ndarray | float
+    lat1: np.ndarray | float,
+    lon1: np.ndarray | float,
+    lat2: np.ndarray | float,
+    lon2: np.ndarray | float,
 ) -> np.ndarray:
     """Haversine distance; broadcasts, so one call builds a whole distance matrix."""
     p1, p2 = np.radians(lat1), np.radians(lat2)

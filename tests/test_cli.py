@@ -1,0 +1,145 @@
+"""The command line and the Python API it mirrors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import yaml
+
+import sim
+from sim.cli import main
+
+FILES = {
+    "incidents.parquet",
+    "officers.parquet",
+    "assignments.parquet",
+    "summary.json",
+    "summary.csv",
+    "summary_by_replication.csv",
+    "scenario.yaml",
+    "manifest.json",
+}
+INCIDENT_COLUMNS = {
+    "replication",
+    "incident_id",
+    "county",
+    "township",
+    "unit",
+    "type",
+    "severity",
+    "start_h",
+    "discovered_h",
+    "channel",
+    "reported_h",
+    "team_formed_h",
+    "arrived_h",
+    "done_h",
+    "officers_present",
+    "travel_km",
+    "pollution_hours",
+    "status",
+}
+
+
+def test_run_writes_results_folder_and_it_loads_back(tmp_path, example_path, capsys):
+    out = tmp_path / "res"
+    assert main(["run", str(example_path), "--out", str(out), "--replications", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert "response, p90 (h)" in printed and str(out) in printed
+    assert {p.name for p in out.iterdir()} >= FILES
+    res = sim.load_results(out)
+    assert set(res.incidents.columns) >= INCIDENT_COLUMNS
+    assert {
+        "replication",
+        "officer",
+        "unit",
+        "onsite_hours",
+        "travel_hours",
+        "paperwork_hours",
+        "idle_hours",
+    } <= set(res.officers.columns)
+    assert sorted(res.incidents["replication"].unique()) == [0, 1]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 20190121 and manifest["replications"] == 2
+    assert manifest["version"] == sim.__version__ and "numpy" in manifest["libraries"]
+    headline = json.loads((out / "summary.json").read_text())
+    assert headline["incidents"]["mean"] > 0
+
+
+def test_results_folder_reruns_to_identical_tables(tmp_path, example_path):
+    first = tmp_path / "a"
+    main(["run", str(example_path), "--out", str(first), "--quiet", "--seed", "4"])
+    second = tmp_path / "b"
+    assert main(["run", str(first / "scenario.yaml"), "--out", str(second), "--quiet"]) == 0
+    a, b = sim.load_results(first), sim.load_results(second)
+    pd.testing.assert_frame_equal(a.incidents, b.incidents)
+    pd.testing.assert_frame_equal(a.summary, b.summary)
+
+
+def test_process_pool_gives_the_same_tables_as_serial(example_path):
+    serial = sim.run(example_path, replications=2, seed=8)
+    pooled = sim.run(example_path, replications=2, seed=8, workers=2)
+    pd.testing.assert_frame_equal(serial.incidents, pooled.incidents)
+    pd.testing.assert_frame_equal(serial.officers, pooled.officers)
+    pd.testing.assert_frame_equal(serial.summary, pooled.summary)
+
+
+def test_set_overrides_a_field_by_dotted_path(tmp_path, example_path):
+    out = tmp_path / "o"
+    main(
+        [
+            "run",
+            str(example_path),
+            "--out",
+            str(out),
+            "--quiet",
+            "--set",
+            "units.east_squadron.officers=5",
+            "--set",
+            "horizon_days=60",
+        ]
+    )
+    resolved = yaml.safe_load((out / "scenario.yaml").read_text())
+    assert resolved["units"]["east_squadron"]["officers"] == 5
+    assert resolved["horizon_days"] == 60
+    res = sim.load_results(out)
+    assert res.incidents["start_h"].max() < 60 * 24
+    assert (res.officers["unit"] == "east_squadron").sum() == 5
+
+
+def test_variant_extends_a_base_and_replaces_its_units(tmp_path):
+    from conftest import EXAMPLES
+
+    loaded = sim.load_scenario(EXAMPLES / "pujiang_central.yaml")
+    assert list(loaded.scenario.units) == ["county_pool"]
+    assert loaded.scenario.incident_types["wastewater"].rate_per_day == 0.012
+
+
+def test_validate_and_schema(example_path, capsys):
+    assert main(["validate", str(example_path)]) == 0
+    assert "ok" in capsys.readouterr().out
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert "units" in schema["properties"] and schema["additionalProperties"] is False
+
+
+def test_python_dash_m_is_the_same_command(example_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "sim", "validate", str(example_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0 and "ok" in out.stdout
+
+
+def test_readme_scenario_reference_matches_the_schema():
+    from conftest import ROOT
+
+    from sim.scenario.reference import markdown_reference
+
+    readme = (ROOT / "README.md").read_text()
+    assert markdown_reference() in readme, "run `enforcement-sim schema --markdown` into README"

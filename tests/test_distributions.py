@@ -1,0 +1,72 @@
+"""Every distribution samples what it says, from the generator it is given."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
+
+from sim.scenario.distributions import Distribution
+from sim.scenario.schema import Duty
+from sim.world.duty import DutyCalendar
+
+DIST = TypeAdapter(Distribution)
+
+CASES = [
+    ({"dist": "fixed", "value": 2.5}, 2.5, 0.0),
+    ({"dist": "exponential", "mean": 3.0}, 3.0, 3.0),
+    ({"dist": "lognormal", "mean": 2.0, "cv": 0.5}, 2.0, 1.0),
+    ({"dist": "gamma", "mean": 4.0, "cv": 0.25}, 4.0, 1.0),
+    ({"dist": "uniform", "low": 1.0, "high": 3.0}, 2.0, 2 / np.sqrt(12)),
+    ({"dist": "triangular", "low": 0.0, "mode": 1.0, "high": 2.0}, 1.0, np.sqrt(1 / 6)),
+    ({"dist": "empirical", "values": [1.0, 5.0], "weights": [3, 1]}, 2.0, np.sqrt(3.0)),
+]
+
+
+@pytest.mark.parametrize(("spec", "mean", "sd"), CASES)
+def test_sample_mean_and_sd(spec, mean, sd):
+    d = DIST.validate_python(spec)
+    x = d.sample(np.random.default_rng(1), 200_000)
+    assert d.mean == pytest.approx(mean)
+    assert x.mean() == pytest.approx(mean, abs=5 * sd / np.sqrt(len(x)) + 1e-12)
+    assert x.std() == pytest.approx(sd, rel=0.02, abs=1e-12)
+    assert (x >= 0).all()
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"dist": "exponential", "mean": -1},
+        {"dist": "lognormal", "mean": 1},
+        {"dist": "uniform", "low": 3, "high": 1},
+        {"dist": "triangular", "low": 0, "mode": 3, "high": 2},
+        {"dist": "empirical", "values": [1, 2], "weights": [1]},
+        {"dist": "weibull", "mean": 1},
+        {"dist": "fixed", "value": 1, "extra": 2},
+    ],
+)
+def test_bad_parameters_are_rejected(spec):
+    with pytest.raises(ValidationError):
+        DIST.validate_python(spec)
+
+
+@given(
+    a=st.floats(0, 24 * 30),
+    length=st.floats(0, 24 * 30),
+    start=st.sampled_from([0.0, 8.5, 20.0]),
+    shift=st.floats(0.5, 4),
+    days=st.sets(st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), min_size=1),
+)
+def test_duty_hours_match_a_fine_grid(a, length, start, shift, days):
+    cal = DutyCalendar.from_spec(
+        Duty(shift_start_hour=start, shift_end_hour=start + shift, weekdays=sorted(days))
+    )
+    b = a + length
+    step = 1 / 60
+    grid = np.arange(a, b, step) + step / 2
+    approx = sum(cal.on_duty(t) for t in grid) * step
+    assert cal.duty_hours_between(a, b) == pytest.approx(approx, abs=2 * 7 * step + 1e-9)
+    nxt = cal.next_start(a)
+    assert nxt > a and cal.on_duty(nxt)
