@@ -16,21 +16,37 @@ OFFICER_SCOPES = ("county", "unit")
 ACTIVITY_COLUMNS = ("onsite_hours", "travel_hours", "paperwork_hours")
 
 
+INCIDENT_COLUMNS = (
+    "start_h",
+    "discovered_h",
+    "reported_h",
+    "team_formed_h",
+    "arrived_h",
+    "officers_present",
+    "pollution_hours",
+    "travel_km",
+)
+
+
 def incident_indicators(
-    inc: pd.DataFrame, team_size: int, window_hours: tuple[float, float]
+    inc: dict[str, np.ndarray], team_size: int, window_hours: tuple[float, float]
 ) -> dict[str, float]:
-    """Indicators over a set of incidents (one replication, warm-up already dropped)."""
+    """Indicators over a set of incidents (one replication, warm-up already dropped).
+
+    Works on plain arrays (``INCIDENT_COLUMNS``): it runs once per township, type
+    and unit of every replication, where pandas' per-call overhead would dominate.
+    """
     lo, hi = window_hours
-    n = len(inc)
-    discovered = inc["discovered_h"].notna()
-    attended = inc["arrived_h"].notna()
-    formed = inc["team_formed_h"].notna()
-    reported = inc["reported_h"].notna()
+    n = len(inc["start_h"])
+    discovered = ~np.isnan(inc["discovered_h"])
+    reported = ~np.isnan(inc["reported_h"])
+    formed = ~np.isnan(inc["team_formed_h"])
+    attended = ~np.isnan(inc["arrived_h"])
     response = (inc["arrived_h"] - inc["reported_h"])[attended]
     wait = (inc["team_formed_h"] - inc["reported_h"])[formed]
     # reports waiting for a team, time-averaged over the window (the backlog)
-    wait_end = inc["team_formed_h"].fillna(hi).clip(upper=hi)
-    waiting_hours = (wait_end - inc["reported_h"].clip(lower=lo)).clip(lower=0)[reported].sum()
+    wait_end = np.minimum(np.where(formed, inc["team_formed_h"], hi), hi)
+    waiting = np.maximum(wait_end - np.maximum(inc["reported_h"], lo), 0)[reported]
     return {
         "incidents": float(n),
         "share_undiscovered": _share((~discovered).sum(), n),
@@ -46,21 +62,21 @@ def incident_indicators(
             (inc["officers_present"][formed] >= team_size).sum(), formed.sum()
         ),
         "share_unserved": _share((reported & ~formed).sum(), reported.sum()),
-        "backlog_mean": float(waiting_hours / (hi - lo)),
+        "backlog_mean": float(waiting.sum() / (hi - lo)),
         "travel_km_mean": _mean(inc["travel_km"][formed]),
     }
 
 
 def officer_indicators(off: pd.DataFrame) -> dict[str, float]:
     """Workload indicators over a set of officers (one replication)."""
-    util = off["utilisation"]
+    util = off["utilisation"].to_numpy()
     working = off[list(ACTIVITY_COLUMNS)].to_numpy().sum()
     return {
         "officers": float(len(off)),
         "utilisation_mean": _mean(util),
-        "utilisation_cv": float(util.std(ddof=0) / util.mean()) if util.mean() > 0 else np.nan,
+        "utilisation_cv": float(util.std() / util.mean()) if util.mean() > 0 else np.nan,
         "travel_share": _share(off["travel_hours"].sum(), working),
-        "overtime_hours_mean": _mean(off["overtime_hours"]),
+        "overtime_hours_mean": _mean(off["overtime_hours"].to_numpy()),
     }
 
 
@@ -71,16 +87,20 @@ def summarise_replication(
     window_hours: tuple[float, float],
 ) -> pd.DataFrame:
     """Tidy table ``scope, group, indicator, value`` for one replication."""
-    inc = incidents[~incidents["in_warmup"]]
+    kept = incidents[~incidents["in_warmup"].to_numpy()]
+    arrays = {c: kept[c].to_numpy(dtype=float) for c in INCIDENT_COLUMNS}
     rows: list[tuple[str, str, str, float]] = []
 
     def add(scope: str, group: str, values: dict[str, float]) -> None:
         rows.extend((scope, group, k, v) for k, v in values.items())
 
-    add("all", "all", incident_indicators(inc, team_size, window_hours))
+    add("all", "all", incident_indicators(arrays, team_size, window_hours))
     add("all", "all", officer_indicators(officers))
     for scope in INCIDENT_SCOPES:
-        for group, part in inc.groupby(scope, observed=False, sort=True):
+        labels = kept[scope]
+        codes = labels.cat.codes.to_numpy()
+        for code, group in enumerate(labels.cat.categories):
+            part = {c: a[codes == code] for c, a in arrays.items()}
             add(scope, str(group), incident_indicators(part, team_size, window_hours))
     for scope in OFFICER_SCOPES:
         for group, part in officers.groupby(scope, observed=True, sort=True):
@@ -92,9 +112,9 @@ def _share(num: float, den: float) -> float:
     return float(num / den) if den else np.nan
 
 
-def _mean(s: pd.Series) -> float:
-    return float(s.mean()) if len(s) else np.nan
+def _mean(x: np.ndarray) -> float:
+    return float(x.mean()) if len(x) else np.nan
 
 
-def _quantile(s: pd.Series, q: float) -> float:
-    return float(s.quantile(q)) if len(s) else np.nan
+def _quantile(x: np.ndarray, q: float) -> float:
+    return float(np.quantile(x, q)) if len(x) else np.nan

@@ -1,0 +1,101 @@
+"""Time the project against bare SimPy in the same run, and report ratios.
+
+The machine's speed of the moment is measured by a minimal M/M/c queue written
+directly in SimPy (lambda = 9/h, mu = 1/h, c = 10, as in the performance issue);
+the project's timings are then given as ratios to it, so figures from noisy,
+shared machines can be compared. Medians of ``--repeat`` runs.
+
+    python benchmarks/run.py [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+import simpy
+
+import sim
+from sim.model import simulate
+from sim.scenario import load_scenario
+from sim.world import build_world
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "scenarios" / "examples" / "pujiang_squadrons.yaml"
+
+
+def bare_simpy_mmc(customers: int = 50_000, lam: float = 9.0, mu: float = 1.0, c: int = 10):
+    """The reference: customers per second through a bare SimPy M/M/c."""
+    rng = np.random.default_rng(1)
+    env = simpy.Environment()
+    servers = simpy.Resource(env, capacity=c)
+
+    def customer(service: float):
+        with servers.request() as req:
+            yield req
+            yield env.timeout(service)
+
+    def source():
+        for _ in range(customers):
+            yield env.timeout(rng.exponential(1 / lam))
+            env.process(customer(rng.exponential(1 / mu)))
+
+    env.process(source())
+    start = time.perf_counter()
+    env.run()
+    return customers / (time.perf_counter() - start)
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    ref = statistics.median(bare_simpy_mmc() for _ in range(args.repeat))
+    world = build_world(load_scenario(EXAMPLE))
+    rec = simulate(world, 1, 0)
+    n_inc = len(rec.incidents)
+    t_model = median_time(lambda: simulate(world, 1, 0), args.repeat)
+    t_rep = median_time(lambda: sim.run(EXAMPLE, replications=1), args.repeat)
+    t_8 = median_time(lambda: sim.run(EXAMPLE, replications=8), max(1, args.repeat // 2))
+    t_8p = median_time(lambda: sim.run(EXAMPLE, replications=8, workers=2), max(1, args.repeat // 2))
+    ref_equiv = n_inc / ref  # seconds bare SimPy needs for as many customers
+
+    rows = [
+        ("reference: bare SimPy M/M/c, customers/s", f"{ref:,.0f}", "1"),
+        (
+            f"example county, one year, model only ({n_inc} incidents, {rec.events} events)",
+            f"{t_model:.3f} s",
+            f"{t_model / ref_equiv:.1f}x reference per incident",
+        ),
+        (
+            "example county, one year, sim.run (model + statistics)",
+            f"{t_rep:.3f} s",
+            f"{t_rep / ref_equiv:.1f}x reference per incident",
+        ),
+        ("example county, 8 replications, serial", f"{t_8:.3f} s", ""),
+        (
+            "example county, 8 replications, 2 processes",
+            f"{t_8p:.3f} s",
+            f"parallel efficiency {t_8 / (2 * t_8p):.0%}",
+        ),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for label, value, ratio in rows:
+        print(f"{label:<{width}}  {value:>12}  {ratio}")
+
+
+if __name__ == "__main__":
+    main()
