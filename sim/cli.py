@@ -25,6 +25,7 @@ HEADLINE = (
     ("response_h_p90", "response, p90 (h)", "{:.1f}"),
     ("team_wait_h_mean", "wait for a legal team, mean (h)", "{:.1f}"),
     ("two_person_compliance", "two-person compliance", "{:.1%}"),
+    ("share_waited_for_partner", "reports left waiting for a partner", "{:.1%}"),
     ("share_unserved", "reports unserved at horizon", "{:.1%}"),
     ("pollution_hours_mean", "pollution-hours per incident", "{:.1f}"),
     ("utilisation_mean", "officer utilisation, mean", "{:.1%}"),

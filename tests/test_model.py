@@ -128,3 +128,31 @@ def test_replications_are_independent():
     a = simulate_raw(example_raw(), seed=5, replication=0).incidents
     b = simulate_raw(example_raw(), seed=5, replication=1).incidents
     assert not a["start_h"].equals(b["start_h"])
+
+
+def test_partner_wait_is_part_of_the_wait_and_vanishes_when_going_alone(records):
+    inc = records.incidents[records.incidents["team_formed_h"].notna()]
+    partner = inc["partner_wait_hours"]
+    wait = inc["team_formed_h"] - inc["reported_h"]
+    assert (partner >= 0).all() and (partner <= wait + 1e-9).all()
+    # three officers, teams of two: a lone free officer must sometimes wait for a partner
+    assert (partner > 0).sum() > 5
+    raw = example_raw()
+    raw["enforcement"]["shortfall_policy"] = "go_alone"
+    alone = simulate_raw(raw, seed=7).incidents
+    assert (alone["partner_wait_hours"].dropna() == 0).all()
+
+
+def test_backlog_series_agrees_with_the_time_averaged_backlog(records):
+    from sim.stats import backlog_series, summarise_replication
+
+    horizon, warmup = 365 * 24.0, 30 * 24.0
+    series = backlog_series(records.incidents, horizon, step_hours=0.25)
+    assert (series["waiting"] >= 0).all() and (series["in_progress"] >= 0).all()
+    assert series["waiting"].max() >= 1
+    # the indicator counts reports of incidents started after warm-up; so does this
+    kept = records.incidents[~records.incidents["in_warmup"]]
+    window = backlog_series(kept, horizon, step_hours=0.25).query("t_h >= @warmup")
+    summary = summarise_replication(kept, records.officers, 2, (warmup, horizon))
+    backlog = summary.query("scope == 'all' and indicator == 'backlog_mean'")["value"].item()
+    assert window["waiting"].mean() == pytest.approx(backlog, rel=0.02, abs=1e-3)

@@ -41,6 +41,8 @@ class Jobs:
         self.free_h = np.full(n, np.nan)
         self.officers_present = np.zeros(n, dtype=np.int64)
         self.travel_km = np.full(n, np.nan)
+        # on-duty hours, while the report waited, that some but too few officers were free
+        self.partner_wait_h = np.full(n, np.nan)
 
 
 class Enforcement:
@@ -62,6 +64,10 @@ class Enforcement:
             staff = [Officer(f"{unit.name}-{k + 1}", u) for k in range(unit.officers)]
             self.officers.extend(staff)
             self.free.append(list(staff))
+        # per unit: a clock of on-duty hours with 1 <= free officers < team_size
+        self.partner_clock = [0.0] * len(world.units)
+        self.partner_clock_at = [0.0] * len(world.units)
+        self.clock_at_report = np.zeros(len(incidents))
         for cal, members in self._units_by_calendar().items():
             if not cal.always:
                 env.process(self._shift_starts(cal, members))
@@ -81,8 +87,25 @@ class Enforcement:
     def report(self, i: int) -> None:
         """A report reaches its unit: queue it and dispatch if a team can form."""
         u = int(self.world.unit_of_township[self.incidents.township[i]])
+        self.clock_at_report[i] = self._tick(u)
         self.queues[u].push(i)
         self._dispatch(u)
+
+    def _tick(self, u: int) -> float:
+        """Advance unit ``u``'s partner-wait clock to now; call before free changes."""
+        now = self.env.now
+        if 1 <= len(self.free[u]) < self.team_size:
+            cal = self.world.units[u].calendar
+            self.partner_clock[u] += cal.duty_hours_between(self.partner_clock_at[u], now)
+        self.partner_clock_at[u] = now
+        return self.partner_clock[u]
+
+    def finish(self) -> None:
+        """Close the partner-wait clocks of reports still waiting at the end of the run."""
+        for u, queue in enumerate(self.queues):
+            clock = self._tick(u)
+            for i in queue:
+                self.jobs.partner_wait_h[i] = clock - self.clock_at_report[i]
 
     def _dispatch(self, u: int) -> None:
         unit = self.world.units[u]
@@ -90,6 +113,7 @@ class Enforcement:
         if not queue or not unit.calendar.on_duty(self.env.now):
             return
         free = self.free[u]
+        clock = self._tick(u)
         while queue:
             n = self.policy.team_count(len(free), self.team_size)
             if n is None:
@@ -98,7 +122,9 @@ class Enforcement:
             # ones idle longest, which spreads the work fairly
             free.sort(key=lambda o: o.free_since)
             team, free[:] = free[:n], free[n:]
-            self._send(queue.pop(), team, unit)
+            i = queue.pop()
+            self.jobs.partner_wait_h[i] = clock - self.clock_at_report[i]
+            self._send(i, team, unit)
 
     def _send(self, i: int, team: list[Officer], unit: UnitLayout) -> None:
         inc, jobs, now = self.incidents, self.jobs, self.env.now
@@ -133,6 +159,7 @@ class Enforcement:
 
     def _release(self, team: list[Officer]) -> None:
         u = team[0].unit
+        self._tick(u)
         for officer in team:
             officer.free_since = self.env.now
         self.free[u].extend(team)

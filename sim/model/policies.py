@@ -8,6 +8,7 @@ policies (severity first, mutual aid) are new classes in these registries.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 from typing import Protocol
 
 
@@ -41,6 +42,8 @@ class DispatchQueue(Protocol):
 
     def __len__(self) -> int: ...
 
+    def __iter__(self) -> Iterator[int]: ...
+
 
 class Fifo:
     """Strictly first come, first served within a unit."""
@@ -56,6 +59,9 @@ class Fifo:
 
     def __len__(self) -> int:
         return len(self._q)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._q)
 
 
 DISPATCH_ORDERS: dict[str, type[DispatchQueue]] = {"fifo": Fifo}

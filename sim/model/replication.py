@@ -40,6 +40,7 @@ def simulate(
     enforcement = Enforcement(env, world, incidents)
     (discovery or DelayDiscovery(sc.discovery)).start(env, incidents, streams, enforcement.report)
     events = _run(env, sc.horizon_hours)
+    enforcement.finish()
     return Records(
         incidents=_incident_table(world, incidents, enforcement, replication),
         officers=_officer_table(world, enforcement, replication),
@@ -100,6 +101,8 @@ def _incident_table(
             "arrived_h": arrived,
             "done_h": done,
             "officers_present": present.astype(np.int64),
+            "partner_wait_hours": np.where(np.isnan(reported), np.nan, jobs.partner_wait_h),
+            "partner_wait_hours": np.where(np.isnan(reported), np.nan, jobs.partner_wait_h),
             "travel_km": np.where(np.isnan(formed), np.nan, jobs.travel_km),
             "pollution_hours": np.maximum(abated - inc.start_h, 0.0),
             "self_ended": inc.self_end_h <= np.fmin(np.nan_to_num(arrived, nan=np.inf), horizon),

@@ -25,6 +25,7 @@ INCIDENT_COLUMNS = (
     "officers_present",
     "pollution_hours",
     "travel_km",
+    "partner_wait_hours",
 )
 
 
@@ -60,6 +61,10 @@ def incident_indicators(
         "pollution_hours_mean": _mean(inc["pollution_hours"]),
         "two_person_compliance": _share(
             (inc["officers_present"][formed] >= team_size).sum(), formed.sum()
+        ),
+        "partner_wait_h_mean": _mean(inc["partner_wait_hours"][reported]),
+        "share_waited_for_partner": _share(
+            (inc["partner_wait_hours"][reported] > 0).sum(), reported.sum()
         ),
         "share_unserved": _share((reported & ~formed).sum(), reported.sum()),
         "backlog_mean": float(waiting.sum() / (hi - lo)),
