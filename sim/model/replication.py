@@ -102,7 +102,6 @@ def _incident_table(
             "done_h": done,
             "officers_present": present.astype(np.int64),
             "partner_wait_hours": np.where(np.isnan(reported), np.nan, jobs.partner_wait_h),
-            "partner_wait_hours": np.where(np.isnan(reported), np.nan, jobs.partner_wait_h),
             "travel_km": np.where(np.isnan(formed), np.nan, jobs.travel_km),
             "pollution_hours": np.maximum(abated - inc.start_h, 0.0),
             "self_ended": inc.self_end_h <= np.fmin(np.nan_to_num(arrived, nan=np.inf), horizon),
