@@ -70,7 +70,9 @@ def main() -> None:
     t_model = median_time(lambda: simulate(world, 1, 0), args.repeat)
     t_rep = median_time(lambda: sim.run(EXAMPLE, replications=1), args.repeat)
     t_8 = median_time(lambda: sim.run(EXAMPLE, replications=8), max(1, args.repeat // 2))
-    t_8p = median_time(lambda: sim.run(EXAMPLE, replications=8, workers=2), max(1, args.repeat // 2))
+    t_8p = median_time(
+        lambda: sim.run(EXAMPLE, replications=8, workers=2), max(1, args.repeat // 2)
+    )
     ref_equiv = n_inc / ref  # seconds bare SimPy needs for as many customers
 
     rows = [
