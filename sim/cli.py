@@ -165,10 +165,11 @@ def _validate(args: argparse.Namespace) -> int:
     from .world import build_world
 
     for path in args.scenarios:
+        loaded = load_scenario(path, overrides=args.overrides)
         try:
-            build_world(load_scenario(path, overrides=args.overrides))
+            build_world(loaded)
         except ScenarioError as err:
-            raise err.located(str(path)) from None
+            raise loaded.locate(err) from None
         print(f"{path}: ok")
     return 0
 

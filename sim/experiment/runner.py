@@ -61,7 +61,7 @@ def run(
     try:
         world = build_world(loaded)
     except ScenarioError as err:
-        raise err.located(str(loaded.source)) if loaded.source else err from None
+        raise loaded.locate(err) from None
     sc = loaded.scenario
     seed = sc.seed if seed is None else seed
     n = sc.replications if replications is None else replications

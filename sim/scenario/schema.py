@@ -12,8 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..errors import ScenarioError
 from .distributions import Distribution, Exponential, Fixed, Gamma, Lognormal
 
 SEVERITIES = ("minor", "moderate", "major")
@@ -25,7 +26,9 @@ Probability = Annotated[float, Field(ge=0, le=1)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class Region(_Model):
@@ -84,12 +87,13 @@ class IncidentType(_Model):
         description="Team time on case paperwork after the site visit.",
     )
 
-    @model_validator(mode="after")
-    def _mix_sums_to_one(self) -> IncidentType:
-        total = sum(self.severity_mix.values())
+    @field_validator("severity_mix")
+    @classmethod
+    def _mix_sums_to_one(cls, mix: dict[str, float]) -> dict[str, float]:
+        total = sum(mix.values())
         if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"severity_mix must sum to 1 (sums to {total:g})")
-        return self
+            raise ValueError(f"must sum to 1 (sums to {total:g})")
+        return mix
 
 
 class Discovery(_Model):
@@ -188,12 +192,6 @@ class Scenario(_Model):
     enforcement: Enforcement = Field(default_factory=Enforcement)
     units: dict[str, Unit] = Field(min_length=1, description="Enforcement units by name.")
 
-    @model_validator(mode="after")
-    def _warmup_inside_horizon(self) -> Scenario:
-        if self.warmup_days >= self.horizon_days:
-            raise ValueError("warmup_days must be less than horizon_days")
-        return self
-
     @property
     def horizon_hours(self) -> float:
         return self.horizon_days * 24.0
@@ -221,3 +219,11 @@ class LoadedScenario(_Model):
     scenario: Scenario
     townships: tuple[TownshipRow, ...]
     source: Path | None = None
+    origins: dict[str, str] = Field(default_factory=dict)
+
+    def locate(self, err: ScenarioError) -> ScenarioError:
+        """Name the file that holds the field an error (found later, e.g. in the
+        unit layout) is about."""
+        from .files import locate
+
+        return locate(err, self.source, self.origins) if self.source else err
