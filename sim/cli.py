@@ -62,7 +62,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="enforcement-sim", description=__doc__.splitlines()[0])
+    parser = _Parser(
+        prog="enforcement-sim",
+        description="Simulate how environmental-enforcement officers are deployed and how fast "
+        "a legal team reaches pollution incidents.",
+    )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
