@@ -23,14 +23,18 @@ HEADLINE = (
     ("response_h_mean", "response report->on site, mean (h)", "{:.1f}"),
     ("response_h_median", "response, median (h)", "{:.1f}"),
     ("response_h_p90", "response, p90 (h)", "{:.1f}"),
+    ("response_working_h_mean", "response in working hours, mean (h)", "{:.1f}"),
     ("team_wait_h_mean", "wait for a legal team, mean (h)", "{:.1f}"),
     ("two_person_compliance", "two-person compliance", "{:.1%}"),
     ("share_waited_for_partner", "reports left waiting for a partner", "{:.1%}"),
+    ("share_borrowed", "teams with borrowed officers", "{:.1%}"),
     ("share_unserved", "reports unserved at horizon", "{:.1%}"),
     ("pollution_hours_mean", "pollution-hours per incident", "{:.1f}"),
     ("utilisation_mean", "officer utilisation, mean", "{:.1%}"),
     ("utilisation_cv", "utilisation spread (CV)", "{:.2f}"),
     ("travel_share", "travel share of working time", "{:.1%}"),
+    ("inspection_share_of_duty", "duty time on planned inspections", "{:.1%}"),
+    ("diverted_share_of_duty", "duty time on diverted work", "{:.1%}"),
 )
 
 

@@ -14,6 +14,7 @@ from sim.cli import main
 
 FILES = {
     "incidents.parquet",
+    "inspections.parquet",
     "officers.parquet",
     "assignments.parquet",
     "summary.json",

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
 from sim.scenario.distributions import Distribution
-from sim.scenario.schema import Duty
-from sim.world.duty import DutyCalendar
 
 DIST = TypeAdapter(Distribution)
 
@@ -50,25 +46,3 @@ def test_sample_mean_and_sd(spec, mean, sd):
 def test_bad_parameters_are_rejected(spec):
     with pytest.raises(ValidationError):
         DIST.validate_python(spec)
-
-
-@given(
-    a=st.floats(0, 24 * 30),
-    length=st.floats(0, 24 * 30),
-    start=st.sampled_from([0.0, 8.5, 20.0]),
-    shift=st.floats(0.5, 4),
-    days=st.sets(st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), min_size=1),
-)
-def test_duty_hours_match_a_fine_grid(a, length, start, shift, days):
-    cal = DutyCalendar.from_spec(
-        Duty(shift_start_hour=start, shift_end_hour=start + shift, weekdays=sorted(days))
-    )
-    b = a + length
-    step = 1 / 60
-    grid = np.arange(a, b, step) + step / 2
-    approx = sum(cal.on_duty(t) for t in grid) * step
-    # the grid misses at most one step at each edge of each shift in [a, b]
-    shifts = length // 24 + 2
-    assert cal.duty_hours_between(a, b) == pytest.approx(approx, abs=2 * shifts * step + 1e-9)
-    nxt = cal.next_start(a)
-    assert nxt > a and cal.on_duty(nxt)

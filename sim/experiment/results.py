@@ -1,6 +1,7 @@
 """A results folder: tidy tables a notebook loads in one call, plus the manifest.
 
-Layout of ``results/<name>/``: ``incidents.parquet``, ``officers.parquet``,
+Layout of ``results/<name>/``: ``incidents.parquet``, ``inspections.parquet``,
+``officers.parquet``,
 ``assignments.parquet``, ``summary.csv`` (across replications, with intervals),
 ``summary_by_replication.csv``, ``summary.json`` (headline indicators),
 ``scenario.yaml`` (as resolved, with its region CSV copied beside it, so the
@@ -19,12 +20,13 @@ from typing import Any
 import pandas as pd
 import yaml
 
-TABLES = ("incidents", "officers", "assignments")
+TABLES = ("incidents", "inspections", "officers", "assignments")
 
 
 @dataclass
 class Results:
     incidents: pd.DataFrame
+    inspections: pd.DataFrame
     officers: pd.DataFrame
     assignments: pd.DataFrame
     summary: pd.DataFrame

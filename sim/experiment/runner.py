@@ -30,7 +30,7 @@ def run_replication(job: tuple[World, int, int]) -> tuple[pd.DataFrame, ...]:
     rec = simulate(world, seed, replication)
     sc = world.scenario
     summary = summarise_replication(
-        rec.incidents, rec.officers, sc.enforcement.team_size, (sc.warmup_hours, sc.horizon_hours)
+        rec.incidents, rec.inspections, rec.officers, (sc.warmup_hours, sc.horizon_hours)
     ).assign(replication=replication)
     timing = pd.DataFrame(
         {
@@ -39,7 +39,7 @@ def run_replication(job: tuple[World, int, int]) -> tuple[pd.DataFrame, ...]:
             "events": [rec.events],
         }
     )
-    return rec.incidents, rec.officers, rec.assignments, summary, timing
+    return rec.incidents, rec.inspections, rec.officers, rec.assignments, summary, timing
 
 
 def run(
@@ -68,7 +68,7 @@ def run(
     jobs = [(world, seed, r) for r in range(n)]
     with make_executor(workers) as ex:
         parts = list(ex.map(run_replication, jobs))
-    incidents, officers, assignments, per_rep, timing = (
+    incidents, inspections, officers, assignments, per_rep, timing = (
         pd.concat(col, ignore_index=True) for col in zip(*parts, strict=True)
     )
     per_rep = per_rep[["replication", "scope", "group", "indicator", "value"]]
@@ -87,6 +87,7 @@ def run(
     )
     results = Results(
         incidents=incidents,
+        inspections=inspections,
         officers=officers,
         assignments=assignments,
         summary=across_replications(per_rep),

@@ -20,7 +20,7 @@ from .distributions import Distribution, Exponential, Fixed, Gamma, Lognormal
 SEVERITIES = ("minor", "moderate", "major")
 CHANNELS = ("patrol", "citizen", "sensor", "inspection")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DEPLOYMENT_MODELS = ("stationed", "squadron", "central")
+DEPLOYMENT_MODELS = ("stationed", "squadron", "central", "integrated")
 
 Probability = Annotated[float, Field(ge=0, le=1)]
 
@@ -38,6 +38,24 @@ class Region(_Model):
     )
 
 
+class Deployment(_Model):
+    """A county's units generated from a deployment model and a head count."""
+
+    model: Literal["stationed", "squadron", "central", "integrated"] = Field(
+        description="Deployment model of the generated units."
+    )
+    officers: int = Field(ge=1, description="Officers to deploy in the county.")
+    zone_townships_min: int | None = Field(
+        None, ge=1, description="Least townships per zone (default 2)."
+    )
+    zone_townships_max: int | None = Field(
+        None,
+        ge=1,
+        description="Most townships per zone (default 4 for `stationed`, 3 for `squadron` "
+        "and for the posts of `integrated`).",
+    )
+
+
 class County(_Model):
     bureau_township: str | None = Field(
         None, description="Township whose point is the county bureau (headquarters)."
@@ -47,6 +65,11 @@ class County(_Model):
     )
     bureau_lon_deg: float | None = Field(
         None, ge=-180, le=180, description="Bureau longitude, if not at a township point."
+    )
+    deployment: Deployment | None = Field(
+        None,
+        description="Generate this county's units from a head count (ignored if any unit in "
+        "`units` covers the county: hand-written units win).",
     )
 
     @model_validator(mode="after")
@@ -86,6 +109,12 @@ class IncidentType(_Model):
         default_factory=lambda: Gamma(dist="gamma", mean=1.5, cv=0.5),
         description="Team time on case paperwork after the site visit.",
     )
+    team_size: int | None = Field(
+        None,
+        ge=1,
+        description="Officers this type needs on site (default `enforcement.team_size`; 1 "
+        "for, e.g., a follow-up visit).",
+    )
 
     @field_validator("severity_mix")
     @classmethod
@@ -112,21 +141,56 @@ class Discovery(_Model):
     )
 
 
+class Shift(_Model):
+    start_hour: float = Field(ge=0, lt=24, description="Start of a duty window (hour of day).")
+    end_hour: float = Field(gt=0, le=24, description="End of the window (hour of day).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Shift:
+        if self.end_hour <= self.start_hour:
+            raise ValueError("end_hour must be after start_hour")
+        return self
+
+
+class OnCall(_Model):
+    """Who is called out off duty, and how long it takes."""
+
+    severities: list[Literal["minor", "moderate", "major"]] = Field(
+        default_factory=lambda: ["major"],
+        description="Severities for which officers are called out off duty; `[]` for none.",
+    )
+    callout_delay_hours: Distribution = Field(
+        default_factory=lambda: Fixed(dist="fixed", value=1.0),
+        description="Time to reach officers and get them moving when called out.",
+    )
+
+
+def _office_hours() -> list[Shift]:
+    return [Shift(start_hour=8.5, end_hour=12.0), Shift(start_hour=13.5, end_hour=17.5)]
+
+
 class Duty(_Model):
     always: bool = Field(False, description="On duty 24 hours a day, 7 days a week.")
-    shift_start_hour: float = Field(8.5, ge=0, lt=24, description="Daily duty start (hour).")
-    shift_end_hour: float = Field(17.5, gt=0, le=24, description="Daily duty end (hour).")
+    shifts: list[Shift] = Field(
+        default_factory=_office_hours,
+        min_length=1,
+        description="Daily duty windows, in order and not overlapping "
+        "(default 08:30-12:00 and 13:30-17:30, a Chinese bureau's office hours).",
+    )
     weekdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
         default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"],
         min_length=1,
-        description="Days with a duty shift; day 0 of the run is a Monday.",
+        description="Days with duty windows; day 0 of the run is a Monday.",
     )
+    on_call: OnCall = Field(default_factory=OnCall)
 
-    @model_validator(mode="after")
-    def _shift_order(self) -> Duty:
-        if not self.always and self.shift_end_hour <= self.shift_start_hour:
-            raise ValueError("shift_end_hour must be after shift_start_hour")
-        return self
+    @field_validator("shifts")
+    @classmethod
+    def _disjoint(cls, shifts: list[Shift]) -> list[Shift]:
+        for a, b in zip(shifts, shifts[1:], strict=False):
+            if b.start_hour < a.end_hour:
+                raise ValueError("must be in order and must not overlap")
+        return shifts
 
 
 class Travel(_Model):
@@ -140,32 +204,97 @@ class Travel(_Model):
     )
 
 
+class MutualAid(_Model):
+    """When and from where a unit may borrow officers (shortfall policy `borrow`)."""
+
+    after_hours: float = Field(
+        1.0, ge=0, description="How long a report waits for its own unit before borrowing."
+    )
+    max_km: float | None = Field(
+        None, gt=0, description="Only borrow from units whose base is within this road distance."
+    )
+
+
 class Enforcement(_Model):
     team_size: int = Field(2, ge=1, description="Officers the law requires on site.")
-    shortfall_policy: Literal["wait", "go_alone"] = Field(
+    shortfall_policy: Literal["wait", "go_alone", "borrow"] = Field(
         "wait",
-        description="When no legal team can form: `wait` for one, or `go_alone` with the "
-        "officers free (a recorded violation of the two-person rule).",
+        description="When the unit cannot form a legal team: `wait` for one; `go_alone` with "
+        "whoever is free (a recorded breach of the two-person rule); `borrow` the missing "
+        "officers from the nearest units (see `mutual_aid`).",
     )
-    dispatch_order: Literal["fifo"] = Field("fifo", description="Order reports are served in.")
+    dispatch_order: Literal["fifo", "severity"] = Field(
+        "fifo",
+        description="Order a unit serves its reports: `fifo`, or `severity` (major first, "
+        "then first come). The head of the queue blocks those behind it.",
+    )
+    chaining: bool = Field(
+        False,
+        description="A team that finishes a job may go straight to the next one of its unit "
+        "instead of returning to base first.",
+    )
+    mutual_aid: MutualAid = Field(default_factory=MutualAid)
+    diverted_share: float = Field(
+        0.0,
+        ge=0,
+        le=0.95,
+        description="Share of each officer's duty time taken by routine grassroots "
+        "management work (the article's burden shifting).",
+    )
+    diverted_task_hours: Distribution = Field(
+        default_factory=lambda: Lognormal(dist="lognormal", mean=2.0, cv=0.5),
+        description="Length of one piece of diverted work (one officer).",
+    )
+
+
+class Inspections(_Model):
+    """Planned inspections of registered pollution sources (random-selection checks)."""
+
+    rate_per_day: float = Field(
+        0.0,
+        ge=0,
+        description="Planned inspections per day in a township of weight 1.0; they need a "
+        "legal team and rank below incident reports.",
+    )
+    team_size: int | None = Field(
+        None, ge=1, description="Officers per inspection (default `enforcement.team_size`)."
+    )
+    onsite_hours: Distribution = Field(
+        default_factory=lambda: Lognormal(dist="lognormal", mean=1.5, cv=0.5),
+        description="Time on site per inspection.",
+    )
+    paperwork_hours: Distribution = Field(
+        default_factory=lambda: Gamma(dist="gamma", mean=0.5, cv=0.5),
+        description="Paperwork per inspection.",
+    )
 
 
 class Unit(_Model):
-    model: Literal["stationed", "squadron", "central"] = Field(
+    model: Literal["stationed", "squadron", "central", "integrated"] = Field(
         description="Deployment model: `stationed` (base in a covered township), `squadron` "
-        "(base at the county bureau), `central` (one unit for the whole county, at the bureau)."
+        "(base at the county bureau), `central` (one unit for the whole county, at the "
+        "bureau), `integrated` (one county-wide team, officers posted at several bases, the "
+        "nearest free officers sent)."
     )
     officers: int = Field(ge=1, description="Enforcement officers in the unit.")
     townships: list[str] = Field(
         default_factory=list,
-        description="Townships the unit covers; `central` units may leave it empty to cover "
-        "their whole `county`.",
+        description="Townships the unit covers; `central` and `integrated` units may leave it "
+        "empty to cover their whole `county`.",
     )
     county: str | None = Field(
-        None, description="County of the unit; required for `central` with no townships."
+        None, description="County of the unit; required when `townships` is empty."
     )
     base_township: str | None = Field(
         None, description="Township of the base; required for `stationed`."
+    )
+    posts: dict[str, int] | None = Field(
+        None,
+        description="`integrated` only: officers posted at each township (must add up to "
+        "`officers`); default all at the county bureau.",
+    )
+    diverted_share: float | None = Field(
+        None, ge=0, le=0.95, description="Overrides `enforcement.diverted_share` for this unit."
     )
     duty: Duty | None = Field(None, description="Duty calendar overriding the scenario's.")
 
@@ -190,7 +319,12 @@ class Scenario(_Model):
     duty: Duty = Field(default_factory=Duty, description="Default duty calendar of officers.")
     travel: Travel = Field(default_factory=Travel)
     enforcement: Enforcement = Field(default_factory=Enforcement)
-    units: dict[str, Unit] = Field(min_length=1, description="Enforcement units by name.")
+    inspections: Inspections = Field(default_factory=Inspections)
+    units: dict[str, Unit] = Field(
+        default_factory=dict,
+        description="Enforcement units by name (counties with a `deployment` get generated "
+        "units instead).",
+    )
 
     @property
     def horizon_hours(self) -> float:

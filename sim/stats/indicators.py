@@ -1,9 +1,9 @@
 """Headline indicators of one replication, overall and by group.
 
 Everything here works on the record tables alone, so the same code summarises
-a fresh run and a results folder loaded from disk. Incidents that started in
-the warm-up are excluded; officer hours were already clipped to the window by
-the model.
+a fresh run and a results folder loaded from disk. Incidents that started (and
+inspections planned) in the warm-up are excluded; officer hours were already
+clipped to the window by the model.
 """
 
 from __future__ import annotations
@@ -13,16 +13,18 @@ import pandas as pd
 
 INCIDENT_SCOPES = ("county", "unit", "township", "type", "severity")
 OFFICER_SCOPES = ("county", "unit")
-ACTIVITY_COLUMNS = ("onsite_hours", "travel_hours", "paperwork_hours")
-
-
+WORK_COLUMNS = ("onsite_hours", "travel_hours", "paperwork_hours", "inspection_hours")
 INCIDENT_COLUMNS = (
     "start_h",
     "discovered_h",
     "reported_h",
     "team_formed_h",
     "arrived_h",
+    "response_working_h",
+    "team_size",
     "officers_present",
+    "borrowed_officers",
+    "two_person_breach",
     "pollution_hours",
     "travel_km",
     "partner_wait_hours",
@@ -30,7 +32,7 @@ INCIDENT_COLUMNS = (
 
 
 def incident_indicators(
-    inc: dict[str, np.ndarray], team_size: int, window_hours: tuple[float, float]
+    inc: dict[str, np.ndarray], window_hours: tuple[float, float]
 ) -> dict[str, float]:
     """Indicators over a set of incidents (one replication, warm-up already dropped).
 
@@ -55,13 +57,16 @@ def incident_indicators(
         "response_h_mean": _mean(response),
         "response_h_median": _quantile(response, 0.5),
         "response_h_p90": _quantile(response, 0.9),
+        "response_working_h_mean": _mean(inc["response_working_h"][attended]),
+        "response_working_h_p90": _quantile(inc["response_working_h"][attended], 0.9),
         "team_wait_h_mean": _mean(wait),
         "start_to_arrival_h_mean": _mean((inc["arrived_h"] - inc["start_h"])[attended]),
         "pollution_hours_total": float(inc["pollution_hours"].sum()),
         "pollution_hours_mean": _mean(inc["pollution_hours"]),
         "two_person_compliance": _share(
-            (inc["officers_present"][formed] >= team_size).sum(), formed.sum()
+            (inc["two_person_breach"][formed] == 0).sum(), formed.sum()
         ),
+        "share_borrowed": _share((inc["borrowed_officers"][formed] > 0).sum(), formed.sum()),
         "partner_wait_h_mean": _mean(inc["partner_wait_hours"][reported]),
         "share_waited_for_partner": _share(
             (inc["partner_wait_hours"][reported] > 0).sum(), reported.sum()
@@ -75,20 +80,33 @@ def incident_indicators(
 def officer_indicators(off: pd.DataFrame) -> dict[str, float]:
     """Workload indicators over a set of officers (one replication)."""
     util = off["utilisation"].to_numpy()
-    working = off[list(ACTIVITY_COLUMNS)].to_numpy().sum()
+    working = off[list(WORK_COLUMNS)].to_numpy().sum()
+    duty = off["duty_hours"].sum()
     return {
         "officers": float(len(off)),
         "utilisation_mean": _mean(util),
         "utilisation_cv": float(util.std() / util.mean()) if util.mean() > 0 else np.nan,
+        "utilisation_max_min": (
+            float(util.max() / util.min()) if len(util) and util.min() > 0 else np.nan
+        ),
         "travel_share": _share(off["travel_hours"].sum(), working),
+        "inspection_share_of_duty": _share(off["inspection_hours"].sum(), duty),
+        "diverted_share_of_duty": _share(off["diverted_hours"].sum(), duty),
         "overtime_hours_mean": _mean(off["overtime_hours"].to_numpy()),
+    }
+
+
+def inspection_indicators(ins: pd.DataFrame) -> dict[str, float]:
+    return {
+        "inspections_planned": float(len(ins)),
+        "inspections_done_share": _share(ins["done"].sum(), len(ins)),
     }
 
 
 def summarise_replication(
     incidents: pd.DataFrame,
+    inspections: pd.DataFrame,
     officers: pd.DataFrame,
-    team_size: int,
     window_hours: tuple[float, float],
 ) -> pd.DataFrame:
     """Tidy table ``scope, group, indicator, value`` for one replication."""
@@ -99,14 +117,15 @@ def summarise_replication(
     def add(scope: str, group: str, values: dict[str, float]) -> None:
         rows.extend((scope, group, k, v) for k, v in values.items())
 
-    add("all", "all", incident_indicators(arrays, team_size, window_hours))
+    add("all", "all", incident_indicators(arrays, window_hours))
     add("all", "all", officer_indicators(officers))
+    add("all", "all", inspection_indicators(inspections[~inspections["in_warmup"]]))
     for scope in INCIDENT_SCOPES:
         labels = kept[scope]
         codes = labels.cat.codes.to_numpy()
         for code, group in enumerate(labels.cat.categories):
             part = {c: a[codes == code] for c, a in arrays.items()}
-            add(scope, str(group), incident_indicators(part, team_size, window_hours))
+            add(scope, str(group), incident_indicators(part, window_hours))
     for scope in OFFICER_SCOPES:
         for group, part in officers.groupby(scope, observed=True, sort=True):
             add(scope, str(group), officer_indicators(part))

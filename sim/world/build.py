@@ -1,7 +1,10 @@
-"""The static world: townships, units and the distances between them.
+"""The static world: townships, units, officers' posts and the distances between them.
 
-Built once per scenario and shared by every replication. It holds plain arrays
-so the SimPy model does table look-ups, never geometry, on its hot path.
+Built once per scenario and shared by every replication. Every location — a
+township, or a bureau that is not at a township point — is a *point*; officers
+live at points, and one road-distance matrix over all points serves every
+question the dispatcher asks, so the SimPy model does table look-ups, never
+geometry, on its hot path.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ScenarioError
-from ..scenario.schema import LoadedScenario, Scenario
-from .deployment import DEPLOYMENT_MODELS, Base
+from ..scenario.schema import SEVERITIES, Duty, LoadedScenario, Scenario, Unit
+from .deployment import DEPLOYMENT_MODELS, Base, bureau
 from .duty import DutyCalendar
 from .geo import great_circle_km
+from .layouts import generate_units
 
 
 @dataclass(frozen=True)
@@ -23,9 +27,18 @@ class UnitLayout:
     model: str
     county: str
     base: Base
-    officers: int
+    base_point: int
     townships: tuple[int, ...]
+    officer_homes: tuple[int, ...]  # the point each officer is posted at
+    duty: Duty
     calendar: DutyCalendar
+    on_call: frozenset[int]  # severity indices that call officers out off duty
+    diverted_share: float
+    neighbours: tuple[int, ...]  # other units, nearest base first, for mutual aid
+
+    @property
+    def officers(self) -> int:
+        return len(self.officer_homes)
 
 
 @dataclass(frozen=True)
@@ -39,7 +52,7 @@ class World:
     county_names: tuple[str, ...]
     units: tuple[UnitLayout, ...]
     unit_of_township: np.ndarray  # int index into units
-    trip_km: np.ndarray  # [unit, township] one-way road km from the unit's base
+    road_km: np.ndarray  # [point, point] one-way road km (townships are points 0..T-1)
 
     @property
     def n_townships(self) -> int:
@@ -47,29 +60,35 @@ class World:
 
 
 def build_world(loaded: LoadedScenario) -> World:
-    """Resolve unit layouts and check that the enforcement side can work at all."""
+    """Resolve unit layouts (hand-written or generated) and check that they can work."""
     sc = loaded.scenario
     towns = loaded.townships
     names = tuple(t.township for t in towns)
-    index = {n: i for i, n in enumerate(names)}
-    county_names = tuple(sc.counties)
-    county_index = {c: i for i, c in enumerate(county_names)}
     county_of = {t.township: t.county for t in towns}
+    specs = dict(sc.units)
+    specs.update(_generated_units(loaded, specs))
 
+    points: dict[tuple[float, float], int] = {}
+    lat: list[float] = []
+    lon: list[float] = []
+
+    def point(base: Base) -> int:
+        if base.township is not None:
+            return index[base.township]
+        key = (base.lat_deg, base.lon_deg)
+        if key not in points:
+            points[key] = len(names) + len(points)
+            lat.append(base.lat_deg)
+            lon.append(base.lon_deg)
+        return points[key]
+
+    index = {n: i for i, n in enumerate(names)}
     covered_by: dict[str, str] = {}
-    units: list[UnitLayout] = []
-    for uname, unit in sc.units.items():
+    drafts = []
+    for uname, unit in specs.items():
         model = DEPLOYMENT_MODELS[unit.model]
         coverage = model.coverage(uname, unit, loaded)
-        counties = {county_of[t] for t in coverage}
-        if len(counties) > 1:
-            raise ScenarioError(
-                f"units.{uname}.townships",
-                f"townships span several counties ({', '.join(sorted(counties))})",
-            )
-        county = counties.pop()
-        if unit.county is not None and unit.county != county:
-            raise ScenarioError(f"units.{uname}.county", f"the unit's townships are in {county!r}")
+        county = _one_county(uname, unit, coverage, county_of)
         for town in coverage:
             if town in covered_by:
                 raise ScenarioError(
@@ -77,45 +96,129 @@ def build_world(loaded: LoadedScenario) -> World:
                     f"township {town!r} is also covered by unit {covered_by[town]!r}",
                 )
             covered_by[town] = uname
-        if unit.officers < sc.enforcement.team_size and sc.enforcement.shortfall_policy == "wait":
-            raise ScenarioError(
-                f"units.{uname}.officers",
-                f"{unit.officers} officer(s) can never form a legal team of "
-                f"{sc.enforcement.team_size} under shortfall_policy 'wait'",
-            )
-        units.append(
-            UnitLayout(
-                name=uname,
-                model=unit.model,
-                county=county,
-                base=model.base(uname, unit, county, loaded),
-                officers=unit.officers,
-                townships=tuple(index[t] for t in coverage),
-                calendar=DutyCalendar.from_spec(unit.duty or sc.duty),
-            )
-        )
+        _check_staff(uname, unit, sc)
+        base = model.base(uname, unit, county, loaded)
+        homes = [point(b) for b, n in model.posts(uname, unit, county, loaded) for _ in range(n)]
+        drafts.append((uname, unit, county, base, point(base), coverage, homes))
     uncovered = [n for n in names if n not in covered_by]
     if uncovered:
         more = f" (and {len(uncovered) - 1} more)" if len(uncovered) > 1 else ""
         raise ScenarioError("units", f"township {uncovered[0]!r} is covered by no unit{more}")
 
-    lat = np.array([t.lat_deg for t in towns])
-    lon = np.array([t.lon_deg for t in towns])
-    base_lat = np.array([u.base.lat_deg for u in units])[:, None]
-    base_lon = np.array([u.base.lon_deg for u in units])[:, None]
-    road = great_circle_km(base_lat, base_lon, lat[None, :], lon[None, :])
-    road *= sc.travel.circuity_factor
-    trip_km = np.maximum(road, sc.travel.min_trip_km)
+    all_lat = np.array([t.lat_deg for t in towns] + lat)
+    all_lon = np.array([t.lon_deg for t in towns] + lon)
+    road = great_circle_km(all_lat[:, None], all_lon[:, None], all_lat[None, :], all_lon[None, :])
+    road_km = np.maximum(road * sc.travel.circuity_factor, sc.travel.min_trip_km)
+    base_points = np.array([d[4] for d in drafts])
+    aid_km = sc.enforcement.mutual_aid.max_km
+
+    units = []
+    for u, (uname, unit, county, base, base_point, coverage, homes) in enumerate(drafts):
+        duty = unit.duty or sc.duty
+        dist = road_km[base_point, base_points]
+        order = [v for v in np.argsort(dist, kind="stable") if v != u]
+        units.append(
+            UnitLayout(
+                name=uname,
+                model=unit.model,
+                county=county,
+                base=base,
+                base_point=base_point,
+                townships=tuple(index[t] for t in coverage),
+                officer_homes=tuple(homes),
+                duty=duty,
+                calendar=DutyCalendar.from_spec(duty),
+                on_call=frozenset(SEVERITIES.index(s) for s in duty.on_call.severities),
+                diverted_share=(
+                    sc.enforcement.diverted_share
+                    if unit.diverted_share is None
+                    else unit.diverted_share
+                ),
+                neighbours=tuple(int(v) for v in order if aid_km is None or dist[v] <= aid_km),
+            )
+        )
     unit_index = {u.name: i for i, u in enumerate(units)}
+    county_index = {c: i for i, c in enumerate(sc.counties)}
     return World(
         scenario=sc,
         township_names=names,
         township_county=np.array([county_index[t.county] for t in towns], dtype=np.int64),
         township_weight=np.array([t.weight for t in towns]),
-        township_lat=lat,
-        township_lon=lon,
-        county_names=county_names,
+        township_lat=all_lat[: len(names)],
+        township_lon=all_lon[: len(names)],
+        county_names=tuple(sc.counties),
         units=tuple(units),
         unit_of_township=np.array([unit_index[covered_by[n]] for n in names], dtype=np.int64),
-        trip_km=trip_km,
+        road_km=road_km,
     )
+
+
+def _one_county(uname: str, unit: Unit, coverage, county_of: dict[str, str]) -> str:
+    counties = {county_of[t] for t in coverage}
+    if not counties:
+        raise ScenarioError(f"units.{uname}.townships", "the unit covers no township")
+    if len(counties) > 1:
+        raise ScenarioError(
+            f"units.{uname}.townships",
+            f"townships span several counties ({', '.join(sorted(counties))})",
+        )
+    county = counties.pop()
+    if unit.county is not None and unit.county != county:
+        raise ScenarioError(f"units.{uname}.county", f"the unit's townships are in {county!r}")
+    return county
+
+
+def _check_staff(uname: str, unit: Unit, sc: Scenario) -> None:
+    """Under `wait`, a unit must be able to form the largest team any job needs."""
+    if sc.enforcement.shortfall_policy != "wait":
+        return
+    sizes = [t.team_size or sc.enforcement.team_size for t in sc.incident_types.values()]
+    if sc.inspections.rate_per_day > 0:
+        sizes.append(sc.inspections.team_size or sc.enforcement.team_size)
+    need = max(sizes)
+    if unit.officers < need:
+        raise ScenarioError(
+            f"units.{uname}.officers",
+            f"{unit.officers} officer(s) can never form a legal team of {need} under "
+            "shortfall_policy 'wait'",
+        )
+
+
+def _generated_units(loaded: LoadedScenario, hand: dict[str, Unit]) -> dict[str, Unit]:
+    """Units for counties that give a `deployment` and have no hand-written unit."""
+    sc = loaded.scenario
+    county_of = {t.township: t.county for t in loaded.townships}
+    hand_counties = {county_of[t] for u in hand.values() for t in u.townships} | {
+        u.county for u in hand.values() if u.county is not None
+    }
+    out: dict[str, Unit] = {}
+    for county, spec in sc.counties.items():
+        dep = spec.deployment
+        if dep is None or county in hand_counties:
+            continue
+        towns = [
+            (t.township, t.lat_deg, t.lon_deg, t.weight)
+            for t in loaded.townships
+            if t.county == county
+        ]
+        b = bureau(loaded, county)
+        try:
+            generated = generate_units(
+                county,
+                towns,
+                (b.lat_deg, b.lon_deg),
+                dep.model,
+                dep.officers,
+                team_size=sc.enforcement.team_size,
+                zone_min=dep.zone_townships_min,
+                zone_max=dep.zone_townships_max,
+            )
+        except ValueError as err:
+            raise ScenarioError(f"counties.{county}.deployment", str(err)) from None
+        for name, raw in generated.items():
+            if name in hand or name in out:
+                raise ScenarioError(
+                    f"counties.{county}.deployment", f"generated unit {name!r} clashes by name"
+                )
+            out[name] = Unit.model_validate(raw)
+    return out

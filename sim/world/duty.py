@@ -1,13 +1,21 @@
 """Duty calendars: when officers can be dispatched.
 
 A report at 22:00 under office hours waits for the morning; the calendar answers
-the three questions the model and the statistics need, in closed form, so no
-SimPy event is spent per officer per shift.
+the questions the model and the statistics need in closed form, so no SimPy
+event is spent per officer per shift and no loop runs per hour or per day.
+
+The calendar is a weekly pattern of duty windows tiled over time. Each window is
+kept as an offset from Monday 00:00 together with the duty hours that precede
+it in the week, so every question is a bisection in a short tuple plus whole
+weeks by multiplication. Windows that touch (12:00-12:00, or Sunday 24:00 and
+Monday 00:00) are merged: duty that does not stop has no start or end there,
+and a dispatcher woken at such a "start" would find nothing changed.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..scenario.schema import WEEKDAYS, Duty
@@ -18,61 +26,134 @@ WEEK_H = 7 * DAY_H
 
 @dataclass(frozen=True)
 class DutyCalendar:
-    """A weekly pattern of one shift per duty day; day 0 of the run is a Monday."""
+    """A weekly pattern of duty windows; day 0 of the run is a Monday, t in hours.
+
+    Hashable (it keys dicts of units sharing a calendar), so it holds tuples
+    derived from the spec rather than the spec itself: pydantic models with list
+    fields cannot be hashed. The dispatcher reads ``Duty.on_call`` from the spec.
+    """
 
     always: bool
-    start_h: float
-    end_h: float
-    days: frozenset[int]
+    daily_duty_hours: float
+    # merged windows of one week, sorted by start; starts lie in [0, WEEK_H), the
+    # last end may pass WEEK_H when a window runs over Sunday midnight
+    starts: tuple[float, ...] = ()
+    ends: tuple[float, ...] = ()
+    # duty hours in the week before each window, and their total
+    before: tuple[float, ...] = ()
+    weekly_duty_hours: float = WEEK_H
 
     @classmethod
     def from_spec(cls, spec: Duty) -> DutyCalendar:
+        daily = sum(s.end_hour - s.start_hour for s in spec.shifts)
+        if spec.always:
+            return cls(always=True, daily_duty_hours=DAY_H)
+        days = sorted({WEEKDAYS.index(d) for d in spec.weekdays})
+        windows: list[list[float]] = []
+        for d in days:
+            for s in spec.shifts:
+                lo, hi = d * DAY_H + s.start_hour, d * DAY_H + s.end_hour
+                if windows and windows[-1][1] >= lo:
+                    windows[-1][1] = hi
+                else:
+                    windows.append([lo, hi])
+        if windows[0][0] == 0.0 and windows[-1][1] == WEEK_H:
+            if len(windows) == 1:  # every hour of every day: no start, no end
+                return cls(always=True, daily_duty_hours=DAY_H)
+            first = windows.pop(0)
+            windows[-1][1] = WEEK_H + first[1]  # still sorted by start
+        before, total = [], 0.0
+        for lo, hi in windows:
+            before.append(total)
+            total += hi - lo
         return cls(
-            always=spec.always,
-            start_h=spec.shift_start_hour,
-            end_h=spec.shift_end_hour,
-            days=frozenset(WEEKDAYS.index(d) for d in spec.weekdays),
+            always=False,
+            daily_duty_hours=daily,
+            starts=tuple(w[0] for w in windows),
+            ends=tuple(w[1] for w in windows),
+            before=tuple(before),
+            weekly_duty_hours=total,
         )
+
+    # Windows are numbered over all time: window j is pattern window j % n of
+    # week j // n (Python's floor division makes j = -1 the last one of week -1).
+
+    def _index(self, t: float) -> int:
+        """The last window starting at or before ``t``."""
+        week = math.floor(t / WEEK_H)
+        return week * len(self.starts) + bisect_right(self.starts, t - week * WEEK_H) - 1
+
+    def _window(self, j: int) -> tuple[float, float]:
+        week, i = divmod(j, len(self.starts))
+        return week * WEEK_H + self.starts[i], week * WEEK_H + self.ends[i]
 
     def on_duty(self, t: float) -> bool:
         if self.always:
             return True
-        day = math.floor(t / DAY_H)
-        hour = t - day * DAY_H
-        return (day % 7) in self.days and self.start_h <= hour < self.end_h
+        return t < self._window(self._index(t))[1]
 
     def next_start(self, t: float) -> float:
-        """The first shift start strictly after ``t`` (inf if always on duty)."""
+        """The first window start strictly after ``t`` (inf if always on duty).
+
+        Strictly after, so a process woken at a start and asking again moves on.
+        """
         if self.always:
             return math.inf
-        day = math.floor(t / DAY_H)
-        for d in range(day, day + 8):
-            start = d * DAY_H + self.start_h
-            if (d % 7) in self.days and start > t:
-                return start
-        return math.inf  # pragma: no cover - days is never empty
+        return self._window(self._index(t) + 1)[0]
+
+    def next_end(self, t: float) -> float:
+        """End of the window holding ``t``, else of the next one (inf if always)."""
+        if self.always:
+            return math.inf
+        j = self._index(t)
+        end = self._window(j)[1]
+        return end if t < end else self._window(j + 1)[1]
+
+    def _into(self, j: int, t: float) -> float:
+        """Duty hours of window ``j`` elapsed by ``t``, counted from the week of j."""
+        week, i = divmod(j, len(self.starts))
+        start = week * WEEK_H + self.starts[i]
+        return self.before[i] + min(max(t - start, 0.0), self.ends[i] - self.starts[i])
 
     def duty_hours_between(self, a: float, b: float) -> float:
-        """Hours of duty inside [a, b]."""
+        """Hours of duty inside [a, b]; 0 if ``b <= a``.
+
+        Counted as a difference of week-relative positions, so the rounding error
+        scales with the span, not with how far into the run ``a`` lies.
+        """
         if b <= a:
             return 0.0
         if self.always:
             return b - a
-        weeks = math.floor(a / WEEK_H)
-        total = 0.0
-        shift = self.end_h - self.start_h
-        full_week = shift * len(self.days)
-        # whole weeks in closed form, the ragged ends day by day
-        first_full = (weeks + 1) * WEEK_H
-        last_full = math.floor(b / WEEK_H) * WEEK_H
-        if last_full > first_full:
-            total += full_week * (last_full - first_full) / WEEK_H
-            spans = [(a, first_full), (last_full, b)]
-        else:
-            spans = [(a, b)]
-        for lo, hi in spans:
-            for d in range(math.floor(lo / DAY_H), math.ceil(hi / DAY_H)):
-                if (d % 7) in self.days:
-                    s, e = d * DAY_H + self.start_h, d * DAY_H + self.end_h
-                    total += max(0.0, min(e, hi) - max(s, lo))
-        return total
+        n = len(self.starts)
+        ja, jb = self._index(a), self._index(b)
+        weeks = jb // n - ja // n
+        hours = weeks * self.weekly_duty_hours + self._into(jb, b) - self._into(ja, a)
+        return max(hours, 0.0)
+
+    def add_duty_hours(self, t: float, hours: float) -> float:
+        """The earliest time by which ``hours`` of duty have passed since ``t``.
+
+        Inverse of :meth:`duty_hours_between`, to turn work measured in duty hours
+        into a clock time; a positive amount always ends inside a window (at its
+        end at the latest), never at the start of the next.
+        """
+        if hours < 0:
+            raise ValueError(f"hours must be >= 0, got {hours}")
+        if hours == 0:
+            return t
+        if self.always:
+            return t + hours
+        n, per_week = len(self.starts), self.weekly_duty_hours
+        ja = self._index(t)
+        week = ja // n
+        pos = self._into(ja, t) + hours  # > 0: duty position counted from `week`
+        extra = math.ceil(pos / per_week) - 1
+        rest = pos - extra * per_week
+        # the division may round either way; put rest back in (0, per_week]
+        if rest <= 0.0:
+            extra, rest = extra - 1, rest + per_week
+        elif rest > per_week:
+            extra, rest = extra + 1, rest - per_week
+        i = bisect_left(self.before, rest) - 1  # before[i] < rest <= its window's end
+        return (week + extra) * WEEK_H + self.starts[i] + (rest - self.before[i])
