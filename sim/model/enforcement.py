@@ -49,6 +49,11 @@ class Officer:
         x, y = max(a, window[0]), min(b, window[1])
         if y > x:
             self.hours[activity] += y - x
+
+    def busy(self, a: float, b: float, window: tuple[float, float]) -> None:
+        """Book [a, b] as busy: once per stretch of work, since the calendar costs most."""
+        x, y = max(a, window[0]), min(b, window[1])
+        if y > x:
             self.busy_total += y - x
             self.busy_in_duty += self.calendar.duty_hours_between(x, y)
 
@@ -239,6 +244,7 @@ class Enforcement:
         kind, ident = ("inspection", job - w.n_incidents) if inspection else ("incident", job)
         for o, km in zip(team, legs, strict=True):
             self._take(o)
+            o.busy(now, written, self.window)
             o.spend("travel", now, depart + km / self.speed_kmh, self.window)
             o.spend("inspection" if inspection else "onsite", depart + km / self.speed_kmh, done,
                     self.window)  # fmt: skip
@@ -267,6 +273,7 @@ class Enforcement:
             back = float(self.world.road_km[town, home]) / self.speed_kmh
             for o in group:
                 o.spend("travel", now, now + back, self.window)
+                o.busy(now, now + back, self.window)
                 self.assignments.append((o.id, "return", -1, now, now + back))
             self.env.timeout(back).callbacks.append(lambda _e, g=group: self._home(g))
 
@@ -283,6 +290,7 @@ class Enforcement:
         hours = o.pending.pop(0)
         now = self.env.now
         o.spend("diverted", now, now + hours, self.window)
+        o.busy(now, now + hours, self.window)
         self.assignments.append((o.id, "diverted", -1, now, now + hours))
         self.env.timeout(hours).callbacks.append(lambda _e: self._home([o]))
 
