@@ -25,6 +25,7 @@ from sim.world import build_world
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "scenarios" / "examples" / "pujiang_squadrons.yaml"
+CITY = ROOT / "scenarios" / "examples" / "jinhua_models.yaml"
 
 
 def bare_simpy_mmc(customers: int = 50_000, lam: float = 9.0, mu: float = 1.0, c: int = 10):
@@ -74,6 +75,10 @@ def main() -> None:
         lambda: sim.run(EXAMPLE, replications=8, workers=2), max(1, args.repeat // 2)
     )
     ref_equiv = n_inc / ref  # seconds bare SimPy needs for as many customers
+    city = build_world(load_scenario(CITY))
+    city_rec = simulate(city, 1, 0)
+    n_city = len(city_rec.incidents) + len(city_rec.inspections)
+    t_city = median_time(lambda: simulate(city, 1, 0), max(1, args.repeat // 2))
 
     rows = [
         ("reference: bare SimPy M/M/c, customers/s", f"{ref:,.0f}", "1"),
@@ -86,6 +91,11 @@ def main() -> None:
             "example county, one year, sim.run (model + statistics)",
             f"{t_rep:.3f} s",
             f"{t_rep / ref_equiv:.1f}x reference per incident",
+        ),
+        (
+            f"whole city (147 townships, {city_rec.events} events), one year, model only",
+            f"{t_city:.3f} s",
+            f"{t_city / (n_city / ref):.1f}x reference per job",
         ),
         ("example county, 8 replications, serial", f"{t_8:.3f} s", ""),
         (

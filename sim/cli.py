@@ -100,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("scenarios", nargs="+", type=Path)
     val.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
 
+    lay = sub.add_parser(
+        "layout", help="print the units a scenario resolves to (generated ones included) as YAML"
+    )
+    lay.add_argument("scenario", type=Path)
+    lay.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
+
     schema = sub.add_parser("schema", help="print the scenario JSON Schema")
     schema.add_argument(
         "--markdown", action="store_true", help="print the README's field reference instead"
@@ -121,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args)
         if args.command == "schema":
             return _schema(args)
+        if args.command == "layout":
+            return _layout(args)
         build_parser().print_help()
         return 2
     except ScenarioError as err:
@@ -179,6 +187,21 @@ def _validate(args: argparse.Namespace) -> int:
         except ScenarioError as err:
             raise loaded.locate(err) from None
         print(f"{path}: ok")
+    return 0
+
+
+def _layout(args: argparse.Namespace) -> int:
+    import yaml
+
+    from .scenario import load_scenario
+    from .world import build_world, units_as_yaml
+
+    loaded = load_scenario(args.scenario, overrides=args.overrides)
+    try:
+        world = build_world(loaded)
+    except ScenarioError as err:
+        raise loaded.locate(err) from None
+    print(yaml.safe_dump({"units": units_as_yaml(world)}, sort_keys=False, allow_unicode=True))
     return 0
 
 

@@ -144,3 +144,14 @@ def test_readme_scenario_reference_matches_the_schema():
 
     readme = (ROOT / "README.md").read_text()
     assert markdown_reference() in readme, "run `enforcement-sim schema --markdown` into README"
+
+
+def test_layout_prints_units_that_reproduce_the_generated_run(tmp_path, example_path, capsys):
+    gen = ["units={}", "counties.Pujiang.deployment={model: stationed, officers: 9}"]
+    assert main(["layout", str(example_path), "--set", gen[0], "--set", gen[1]]) == 0
+    units = yaml.safe_load(capsys.readouterr().out)["units"]
+    assert sum(u["officers"] for u in units.values()) == 9
+    assert all(u["base_township"] in u["townships"] for u in units.values())
+    generated = sim.run(example_path, overrides=gen, seed=3)
+    written = sim.run(example_path, overrides=[f"units={json.dumps(units)}"], seed=3)
+    pd.testing.assert_frame_equal(generated.incidents, written.incidents)

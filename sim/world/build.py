@@ -222,3 +222,22 @@ def _generated_units(loaded: LoadedScenario, hand: dict[str, Unit]) -> dict[str,
                 )
             out[name] = Unit.model_validate(raw)
     return out
+
+
+def units_as_yaml(world: World) -> dict[str, dict]:
+    """The resolved units in the scenario's own ``units:`` form, to copy and hand-edit."""
+    out: dict[str, dict] = {}
+    names = world.township_names
+    for unit in world.units:
+        spec: dict = {"model": unit.model, "county": unit.county, "officers": unit.officers}
+        spec["townships"] = [names[t] for t in unit.townships]
+        if unit.model == "stationed":
+            spec["base_township"] = unit.base.township
+        if unit.model == "integrated":
+            posts: dict[str, int] = {}
+            for home in unit.officer_homes:
+                key = names[home] if home < len(names) else unit.base.township or "bureau"
+                posts[key] = posts.get(key, 0) + 1
+            spec["posts"] = posts
+        out[unit.name] = spec
+    return out
