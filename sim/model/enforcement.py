@@ -148,7 +148,7 @@ class Enforcement:
         w.queued_h[job] = self.env.now
         w.clock_at_queue[job] = self._tick(u)
         self.queues[u].push(job, w.klass(job), int(w.severity[job]), self.env.now)
-        if self.borrowing and self.aid_after_h > 0:
+        if self.borrowing and self.aid_after_h > 0 and w.klass(job) == INCIDENT:
             self.env.timeout(self.aid_after_h).callbacks.append(lambda _e: self._dispatch(u))
         self._dispatch(u)
 
@@ -210,7 +210,11 @@ class Enforcement:
         return sorted(self.free[u], key=lambda o: (road[o.loc], o.free_since))
 
     def may_borrow(self, job: int) -> bool:
-        return self.env.now - self.work.queued_h[job] >= self.aid_after_h - 1e-9
+        """Mutual aid is for reports that have waited long enough, not planned checks."""
+        w = self.work
+        return (
+            w.klass(job) == INCIDENT and self.env.now - w.queued_h[job] >= self.aid_after_h - 1e-9
+        )
 
     def borrowable(self, u: int, job: int, missing: int) -> list[Officer]:
         """Up to ``missing`` free officers of the nearest units with nothing waiting."""
