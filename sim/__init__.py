@@ -1,15 +1,25 @@
 """enforcement-sim: how environmental-enforcement officers are deployed and how fast
 they reach pollution incidents (Jinhua, 2019).
 
-The public API mirrors the command line: ``sim.run`` and ``sim.load_results``.
+The public API mirrors the command line: ``sim.run``, ``sim.compare``, ``sim.sweep``
+and ``sim.load_results``.
 Importing the package starts nothing and reads no files.
 """
 
 from .errors import ScenarioError
-from .experiment import Results, load_results, run
+from .experiment import Results, compare, load_results, run, sweep
 from .experiment.manifest import package_version
 from .scenario import load_scenario
 
 __version__ = package_version()
 
-__all__ = ["Results", "ScenarioError", "__version__", "load_results", "load_scenario", "run"]
+__all__ = [
+    "Results",
+    "ScenarioError",
+    "__version__",
+    "compare",
+    "load_results",
+    "load_scenario",
+    "run",
+    "sweep",
+]

@@ -1,7 +1,8 @@
 """The ``enforcement-sim`` command (also ``python -m sim``).
 
 Bad input of any kind ends here as one line on stderr naming the file and the
-field path, with exit status 2; the traceback is never shown.
+field path, with exit status 2; the traceback is never shown. An experiment in
+which some runs failed still writes what finished and exits with status 1.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import ScenarioError
-
-DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "default.yaml"
 
 HEADLINE = (
     ("incidents", "incidents (after warm-up)", "{:.0f}"),
@@ -58,11 +57,44 @@ def _seed(text: str) -> int:
     return value
 
 
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors are one line and exit 2 like every other bad input."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seed", type=_seed, help="root seed (overrides the scenario's)")
+    p.add_argument("--replications", type=_positive_int, help="replications per variant")
+    p.add_argument("--out", type=Path, help="results folder (default results/<name>/)")
+    p.add_argument(
+        "--jobs", type=_positive_int, help="worker processes (default: the machine's cores)"
+    )
+    p.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on Dask: 'local' starts a LocalCluster, or tcp://host:port of a scheduler",
+    )
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="override a field by dotted path, e.g. units.east_squadron.officers=4",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar or table")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,25 +108,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run a scenario and write its results folder")
     run.add_argument(
-        "scenario",
-        nargs="?",
-        type=Path,
-        default=DEFAULT_SCENARIO,
-        help="scenario YAML (default: scenarios/default.yaml)",
+        "scenario", nargs="?", type=Path, help="scenario YAML (default: scenarios/default.yaml)"
     )
-    run.add_argument("--seed", type=_seed, help="root seed (overrides the scenario's)")
-    run.add_argument("--replications", type=_positive_int, help="number of replications")
-    run.add_argument("--workers", type=_positive_int, default=1, help="processes to use")
-    run.add_argument("--out", type=Path, help="results folder (default results/<name>/)")
+    _common(run)
     run.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="override a field by dotted path, e.g. units.east_squadron.officers=4",
+        "--precision",
+        type=_fraction,
+        help="add replications until the 95%% interval of the mean response is within "
+        "this share of the mean (e.g. 0.05)",
     )
-    run.add_argument("--quiet", action="store_true", help="print only the results folder")
+
+    cmp = sub.add_parser(
+        "compare", help="compare variants on the same random numbers (default: the models)"
+    )
+    cmp.add_argument(
+        "scenarios",
+        nargs="*",
+        type=Path,
+        help="scenario files, or one compare file (default: scenarios/compare_models.yaml)",
+    )
+    _common(cmp)
+    cmp.add_argument("--precision", type=_fraction, help="as for run, for every variant")
+
+    swp = sub.add_parser("sweep", help="run a parameter sweep (grid or Latin hypercube)")
+    swp.add_argument("plan", type=Path, help="sweep file")
+    _common(swp)
+    swp.add_argument(
+        "--keep-records", action="store_true", help="also merge every run's record tables"
+    )
 
     val = sub.add_parser("validate", help="check scenario files without running them")
     val.add_argument("scenarios", nargs="+", type=Path)
@@ -121,58 +162,143 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(__version__)
             return 0
-        if args.command == "run":
-            return _run(args)
-        if args.command == "validate":
-            return _validate(args)
-        if args.command == "schema":
-            return _schema(args)
-        if args.command == "layout":
-            return _layout(args)
-        build_parser().print_help()
-        return 2
+        command = {
+            "run": _run,
+            "compare": _compare,
+            "sweep": _sweep,
+            "validate": _validate,
+            "layout": _layout,
+            "schema": _schema,
+        }.get(args.command)
+        if command is None:
+            build_parser().print_help()
+            return 2
+        return command(args)
     except ScenarioError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
 
 
-def _run(args: argparse.Namespace) -> int:
-    from .experiment import run
-    from .scenario import load_scenario
+def _options(args: argparse.Namespace, out: Path) -> dict:
+    return {
+        "seed": args.seed,
+        "replications": args.replications,
+        "overrides": args.overrides,
+        "jobs": args.jobs,
+        "dask": args.dask,
+        "out": out,
+        "quiet": args.quiet,
+    }
 
-    loaded = load_scenario(args.scenario, overrides=args.overrides)
-    out = args.out or Path("results") / loaded.scenario.name
+
+def _writable(out: Path) -> None:
     try:
-        results = run(
-            loaded,
-            seed=args.seed,
-            replications=args.replications,
-            workers=args.workers,
-            out=out,
-            overrides=args.overrides,
-        )
+        out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise ScenarioError("--out", f"cannot write results to {out} ({err.strerror})") from None
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .experiment import run
+    from .experiment.runner import DEFAULT_SCENARIO
+    from .scenario import load_scenario
+
+    loaded = load_scenario(args.scenario or DEFAULT_SCENARIO, overrides=args.overrides)
+    out = args.out or Path("results") / loaded.scenario.name
+    _writable(out)
+    results = run(loaded, **{**_options(args, out), "overrides": ()}, precision=args.precision)
     if not args.quiet:
-        print(_summary_table(results, loaded.scenario.name))
+        print(_summary_table(results))
+    return _finish(results, out)
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from .experiment import compare
+    from .experiment.runner import DEFAULT_COMPARE, default_name
+
+    paths = args.scenarios or [DEFAULT_COMPARE]
+    out = args.out or Path("results") / default_name(paths, "compare")
+    _writable(out)
+    results = compare(paths, **_options(args, out), precision=args.precision)
+    if not args.quiet:
+        print(_compare_table(results))
+    return _finish(results, out)
+
+
+def _sweep(args: argparse.Namespace) -> int:
+    from .experiment import sweep
+    from .experiment.runner import default_name
+
+    out = args.out or Path("results") / default_name([args.plan], "sweep")
+    _writable(out)
+    results = sweep(args.plan, **_options(args, out), keep_records=args.keep_records)
+    if not args.quiet:
+        m = results.manifest
+        print(
+            f"{len(results.variants)} points x {m['replications']} replications, "
+            f"{m['wall_time_s']:.1f} s; a row per point and replication in sweep.parquet"
+        )
+    return _finish(results, out)
+
+
+def _finish(results, out: Path) -> int:
+    failures = results.manifest["failures"]
+    if failures:
+        print(
+            f"{len(failures)} run(s) failed (tracebacks in {out}/manifest.json); "
+            "rerun the same command to retry them",
+            file=sys.stderr,
+        )
     print(f"results written to {out}/")
-    return 0
+    return 1 if failures else 0
 
 
-def _summary_table(results, name: str) -> str:
-    head = results.headline()
+def _fmt(fmt: str, v: dict) -> str:
+    mean, lo, hi = v.get("mean"), v.get("ci95_low"), v.get("ci95_high")
+    text = "n/a" if mean is None else fmt.format(mean)
+    ci = "" if lo is None or hi is None else f" [{fmt.format(lo)}, {fmt.format(hi)}]"
+    return text + ci
+
+
+def _summary_table(results) -> str:
     m = results.manifest
+    head = results.headline()
     lines = [
-        f"{name}: {m['replications']} replication(s), seed {m['seed']}, {m['wall_time_s']:.2f} s",
-        f"{'indicator':<38}{'mean':>10}  95% CI",
+        f"{results.variants[0]}: {m['replications']} replication(s), seed {m['seed']}, "
+        f"{m['wall_time_s']:.2f} s",
+        f"{'indicator':<38}{'mean [95% CI]'}",
     ]
     for key, label, fmt in HEADLINE:
-        v = head.get(key, {})
-        mean = v.get("mean")
-        lo, hi = v.get("ci95_low"), v.get("ci95_high")
-        text = "n/a" if mean is None else fmt.format(mean)
-        ci = "" if lo is None or hi is None else f"[{fmt.format(lo)}, {fmt.format(hi)}]"
-        lines.append(f"{label:<38}{text:>10}  {ci}")
+        lines.append(f"{label:<38}{_fmt(fmt, head.get(key, {}))}")
+    return "\n".join(lines)
+
+
+def _compare_table(results) -> str:
+    """Rows = indicators; per variant its mean and, after the first, the paired difference."""
+    m = results.manifest
+    names = results.variants
+    diffs = results.differences
+    cells = [["indicator", *names]]
+    for key, label, fmt in HEADLINE:
+        row = [label]
+        for k, name in enumerate(names):
+            text = _fmt(fmt, results.headline(name).get(key, {})).split(" [")[0]
+            if k and len(diffs):
+                d = diffs[(diffs["variant"] == name) & (diffs["scope"] == "all")
+                          & (diffs["indicator"] == key)]  # fmt: skip
+                if len(d):
+                    lo, hi = d["diff_ci95_low"].item(), d["diff_ci95_high"].item()
+                    sig = "*" if lo > 0 or hi < 0 else ""
+                    text += f" ({fmt.format(d['diff_mean'].item())}{sig})" if lo == lo else ""
+            row.append(text)
+        cells.append(row)
+    widths = [max(len(r[i]) for r in cells) for i in range(len(cells[0]))]
+    lines = [
+        f"{len(names)} variants x {m['replications']} replications on common random numbers, "
+        f"seed {m['seed']}, {m['wall_time_s']:.1f} s",
+        f"(in brackets: paired difference from {names[0]}; * = its 95% interval excludes 0)",
+    ]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
     return "\n".join(lines)
 
 

@@ -25,6 +25,7 @@ Case keys (all optional except ``id``, ``about`` and ``expected``/``xfail``):
 ``csv_replace``  ``[old, new]`` pairs applied to the example CSV's text
 ``csv_long_cell`` make Yantou's ``name_zh`` cell this many characters long
 ``files``        extra files (name -> text) written next to the scenario
+                 (``{example}`` stands for the example scenario's path)
 ``argv``         the command line (default ``[validate, "{file}"]``)
 ``names``        what the line must name as its file (default ``"{file}"``;
                  ``null`` for command-line usage errors, which name no file)
@@ -160,6 +161,7 @@ def materialise(case: dict[str, Any], tmp_path: Path) -> list[str]:
     (tmp_path / EXAMPLE_CSV.name).write_text(csv, encoding="utf-8")
 
     for name, body in (case.get("files") or {}).items():
+        body = body.replace("{example}", str(EXAMPLE_YAML))
         (tmp_path / name).write_text(body, encoding="utf-8")
     return [_fill(arg, tmp_path) for arg in case.get("argv", ["validate", "{file}"])]
 

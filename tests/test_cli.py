@@ -67,7 +67,7 @@ def test_run_writes_results_folder_and_it_loads_back(tmp_path, example_path, cap
     assert manifest["seed"] == 20190121 and manifest["replications"] == 2
     assert manifest["version"] == sim.__version__ and "numpy" in manifest["libraries"]
     headline = json.loads((out / "summary.json").read_text())
-    assert headline["incidents"]["mean"] > 0
+    assert headline["pujiang-squadrons"]["incidents"]["mean"] > 0
 
 
 def test_results_folder_reruns_to_identical_tables(tmp_path, example_path):
@@ -82,7 +82,7 @@ def test_results_folder_reruns_to_identical_tables(tmp_path, example_path):
 
 def test_process_pool_gives_the_same_tables_as_serial(example_path):
     serial = sim.run(example_path, replications=2, seed=8)
-    pooled = sim.run(example_path, replications=2, seed=8, workers=2)
+    pooled = sim.run(example_path, replications=2, seed=8, jobs=2)
     pd.testing.assert_frame_equal(serial.incidents, pooled.incidents)
     pd.testing.assert_frame_equal(serial.officers, pooled.officers)
     pd.testing.assert_frame_equal(serial.summary, pooled.summary)

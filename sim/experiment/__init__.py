@@ -1,6 +1,7 @@
-"""Experiments: replications over executors, results folders and manifests."""
+"""Experiments: run, compare and sweep over executors, with a restartable run store."""
 
+from .experiment import Variant, run_experiment
 from .results import Results, load_results
-from .runner import run, run_replication
+from .runner import compare, run, sweep
 
-__all__ = ["Results", "load_results", "run", "run_replication"]
+__all__ = ["Results", "Variant", "compare", "load_results", "run", "run_experiment", "sweep"]

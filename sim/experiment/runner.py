@@ -1,45 +1,24 @@
-"""Replications of one scenario: the single-run / many-runs split.
+"""The experiment verbs of the Python API, mirroring the command line.
 
-``run_replication`` is one replication from a world; ``run`` loads a scenario,
-spreads its replications over an executor and gathers the records and
-statistics. This layer never touches SimPy: it calls ``sim.model.simulate``.
+``run`` one scenario, ``compare`` variants on common random numbers, ``sweep``
+parameters over a grid or a Latin hypercube. Each returns ``Results`` and, with
+``out``, writes the results folder (restartable through its run store).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
-import pandas as pd
-
-from ..errors import ScenarioError
-from ..model import simulate
 from ..scenario import LoadedScenario, load_scenario
-from ..stats import across_replications, summarise_replication
-from ..world import World, build_world
-from .executors import make_executor
-from .manifest import build_manifest
+from .experiment import Variant, run_experiment
+from .plans import compare_variants, files_as_variants, is_compare_file, sweep_variants
 from .results import Results
 
-
-def run_replication(job: tuple[World, int, int]) -> tuple[pd.DataFrame, ...]:
-    """One replication, returning its tables; top-level so process pools can pickle it."""
-    world, seed, replication = job
-    started = time.perf_counter()
-    rec = simulate(world, seed, replication)
-    sc = world.scenario
-    summary = summarise_replication(
-        rec.incidents, rec.inspections, rec.officers, (sc.warmup_hours, sc.horizon_hours)
-    ).assign(replication=replication)
-    timing = pd.DataFrame(
-        {
-            "replication": [replication],
-            "wall_s": [time.perf_counter() - started],
-            "events": [rec.events],
-        }
-    )
-    return rec.incidents, rec.inspections, rec.officers, rec.assignments, summary, timing
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SCENARIO = ROOT / "scenarios" / "default.yaml"
+DEFAULT_COMPARE = ROOT / "scenarios" / "compare_models.yaml"
 
 
 def run(
@@ -48,54 +27,85 @@ def run(
     seed: int | None = None,
     replications: int | None = None,
     overrides: Iterable[str] = (),
-    workers: int = 1,
+    jobs: int | None = 1,
+    dask: str | None = None,
     out: str | Path | None = None,
+    quiet: bool = True,
+    precision: float | None = None,
 ) -> Results:
-    """Run a scenario's replications and return (and, with ``out``, save) the results."""
-    started = time.perf_counter()
+    """Run one scenario's replications."""
     loaded = (
         scenario
         if isinstance(scenario, LoadedScenario)
-        else load_scenario(scenario, overrides=overrides)
+        else load_scenario(scenario, overrides=list(overrides))
     )
-    try:
-        world = build_world(loaded)
-    except ScenarioError as err:
-        raise loaded.locate(err) from None
-    sc = loaded.scenario
-    seed = sc.seed if seed is None else seed
-    n = sc.replications if replications is None else replications
-    jobs = [(world, seed, r) for r in range(n)]
-    with make_executor(workers) as ex:
-        parts = list(ex.map(run_replication, jobs))
-    incidents, inspections, officers, assignments, per_rep, timing = (
-        pd.concat(col, ignore_index=True) for col in zip(*parts, strict=True)
-    )
-    per_rep = per_rep[["replication", "scope", "group", "indicator", "value"]]
-    resolved = sc.model_dump(mode="json", by_alias=True)
-    resolved.update(seed=seed, replications=n)
-    manifest = build_manifest(
-        scenario=sc.name,
-        source=str(loaded.source) if loaded.source else None,
-        seed=seed,
-        replications=n,
-        workers=workers,
-        overrides=list(overrides),
-        wall_time_s=round(time.perf_counter() - started, 3),
-        replication_wall_s=[round(x, 4) for x in timing["wall_s"]],
-        simpy_events=[int(x) for x in timing["events"]],
-    )
-    results = Results(
-        incidents=incidents,
-        inspections=inspections,
-        officers=officers,
-        assignments=assignments,
-        summary=across_replications(per_rep),
-        summary_by_replication=per_rep,
-        scenario=resolved,
-        manifest=manifest,
-    )
-    if out is not None:
-        region = loaded.source.parent / sc.region.townships_csv if loaded.source else None
-        results.save(out, region_csv=region)
-    return results
+    return run_experiment(
+        [Variant(loaded.scenario.name, loaded)],
+        kind="run", seed=seed, replications=replications, jobs=jobs, dask=dask, out=out,
+        quiet=quiet, precision=precision,
+    )  # fmt: skip
+
+
+def compare(
+    scenarios: Sequence[str | Path] = (),
+    *,
+    seed: int | None = None,
+    replications: int | None = None,
+    overrides: Iterable[str] = (),
+    jobs: int | None = 1,
+    dask: str | None = None,
+    out: str | Path | None = None,
+    quiet: bool = True,
+    precision: float | None = None,
+) -> Results:
+    """Variants on the same random numbers: several scenario files, or one compare file
+    (a base and named overrides); none runs the bundled comparison of deployment models."""
+    paths = [Path(p) for p in scenarios] or [DEFAULT_COMPARE]
+    plan: Any = None
+    if len(paths) == 1 and is_compare_file(paths[0]):
+        plan, variants = compare_variants(paths[0], list(overrides))
+    else:
+        variants = files_as_variants(paths, list(overrides))
+    return run_experiment(
+        variants,
+        kind="compare",
+        seed=seed if seed is not None else getattr(plan, "seed", None),
+        replications=replications or getattr(plan, "replications", None),
+        jobs=jobs, dask=dask, out=out, quiet=quiet, precision=precision,
+    )  # fmt: skip
+
+
+def sweep(
+    plan_file: str | Path,
+    *,
+    seed: int | None = None,
+    replications: int | None = None,
+    overrides: Iterable[str] = (),
+    jobs: int | None = 1,
+    dask: str | None = None,
+    out: str | Path | None = None,
+    quiet: bool = True,
+    keep_records: bool = False,
+) -> Results:
+    """Parameters over dotted paths; one row per point and replication in ``.sweep``."""
+    plan, variants = sweep_variants(Path(plan_file), list(overrides))
+    return run_experiment(
+        variants,
+        kind="sweep",
+        seed=seed if seed is not None else plan.seed,
+        replications=replications or plan.replications,
+        jobs=jobs, dask=dask, out=out, quiet=quiet, keep_records=keep_records,
+    )  # fmt: skip
+
+
+def default_name(paths: Sequence[Path], kind: str) -> str:
+    """Results folder name for a compare or sweep: the plan file's name or stem."""
+    if len(paths) == 1:
+        from ..scenario.files import read_yaml
+
+        try:
+            name = read_yaml(paths[0]).get("name")
+        except Exception:  # noqa: BLE001 - reading is re-done, with errors, by the verb
+            name = None
+        return str(name or paths[0].stem)
+    return kind

@@ -82,7 +82,7 @@ def read_with_extends(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[st
         raw = read_yaml(path)
     except ScenarioError as err:
         raise err.located(str(path)) from None
-    origins = dict.fromkeys(_key_paths(raw), str(path))
+    origins = dict.fromkeys(key_paths(raw), str(path))
     base_name = raw.pop("extends", None)
     if base_name is None:
         return raw, origins
@@ -104,20 +104,20 @@ def read_with_extends(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[st
     if "units" in raw:
         base.pop("units", None)
         base_origins = {p: f for p, f in base_origins.items() if p.split(".", 1)[0] != "units"}
-    return _merge(base, raw), {**base_origins, **origins}
+    return merge(base, raw), {**base_origins, **origins}
 
 
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in over.items():
         if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
+            out[key] = merge(out[key], value)
         else:
             out[key] = value
     return out
 
 
-def _key_paths(node: Any, prefix: str = "") -> list[str]:
+def key_paths(node: Any, prefix: str = "") -> list[str]:
     paths = [prefix] if prefix else []
     items = (
         node.items()
@@ -127,7 +127,7 @@ def _key_paths(node: Any, prefix: str = "") -> list[str]:
         else ()
     )
     for k, v in items:
-        paths.extend(_key_paths(v, f"{prefix}.{k}" if prefix else str(k)))
+        paths.extend(key_paths(v, f"{prefix}.{k}" if prefix else str(k)))
     return paths
 
 
@@ -180,4 +180,4 @@ def apply_override(raw: dict[str, Any], item: str, origins: Origins | None = Non
         else:
             node = node[idx]
     if origins is not None:
-        origins.update(dict.fromkeys([key.strip(), *_key_paths(value, key.strip())], SET))
+        origins.update(dict.fromkeys([key.strip(), *key_paths(value, key.strip())], SET))

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import ScenarioError
-from .files import apply_override, locate, read_with_extends
+from .files import apply_override, key_paths, locate, merge, read_with_extends
 from .messages import from_validation_error
 from .region import check_region, check_scenario, read_townships
 from .schema import LoadedScenario, Scenario
@@ -51,3 +51,29 @@ def from_mapping(
     townships = read_townships(csv_path)
     check_region(scenario, townships, csv_path)
     return LoadedScenario(scenario=scenario, townships=townships, source=source)
+
+
+def load_variant(
+    base: Path, over: Mapping[str, Any], name: str, overrides: Iterable[str], plan_file: Path
+) -> LoadedScenario:
+    """A compare file's variant: ``over`` merged onto the base scenario (as ``extends``
+    does: ``units`` replaced whole), then ``--set`` overrides; errors in ``over`` name
+    the compare file and the variant."""
+    raw, origins = read_with_extends(base)
+    over = dict(over)
+    if "units" in over:
+        raw.pop("units", None)
+    raw = merge(raw, over)
+    origins.update(dict.fromkeys(key_paths(over), str(plan_file)))
+    raw["name"] = name
+    mine = f"variants.{name}"
+    try:
+        for item in overrides:
+            apply_override(raw, item, origins)
+        loaded = from_mapping(raw, base_dir=base.parent, source=base)
+    except ScenarioError as err:
+        top = err.path.split(".", 1)[0]
+        if not err.file and top in over:
+            raise ScenarioError(f"{mine}.{err.path}", err.message, str(plan_file)) from None
+        raise locate(err, base, origins) from None
+    return loaded.model_copy(update={"origins": origins})

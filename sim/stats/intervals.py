@@ -21,11 +21,11 @@ def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, f
 
 
 def across_replications(per_replication: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """``scope, group, indicator, mean, ci95_low, ci95_high, replications`` from tidy rows.
+    """``[variant,] scope, group, indicator, mean, ci95_low, ci95_high, replications``.
 
     Same arithmetic as ``t_interval``, done for all indicators at once.
     """
-    keys = ["scope", "group", "indicator"]
+    keys = [k for k in ("variant", "scope", "group", "indicator") if k in per_replication]
     g = per_replication.groupby(keys, sort=False)["value"]
     out = g.agg(mean="mean", sd="std", replications="count").reset_index()
     n = out["replications"].to_numpy()

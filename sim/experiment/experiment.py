@@ -1,0 +1,261 @@
+"""An experiment: variants x replications on common random numbers, over an executor.
+
+``run``, ``compare`` and ``sweep`` are all experiments; they differ only in how
+the variants are made. Every run goes through the run store when there is an
+output folder, so a crashed or killed experiment restarted with the same
+command runs only what is missing and ends with the same tables.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm import tqdm
+
+from ..errors import ScenarioError
+from ..model import simulate
+from ..scenario import LoadedScenario
+from ..stats import across_replications, summarise_replication
+from ..stats.compare import bootstrap_quantiles, paired_differences, replications_needed
+from ..world import World, build_world
+from .executors import make_executor
+from .manifest import build_manifest
+from .results import RECORDS, Results
+from .store import RunStore, run_key
+
+QUANTILE_INDICATORS = {"response_h": ("reported_h", "arrived_h")}
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    loaded: LoadedScenario
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    variant: str
+    world: World
+    seed: int
+    replication: int
+    key: str
+    store: Path | None
+
+
+@dataclass
+class RunOutcome:
+    variant: str
+    replication: int
+    tables: dict[str, pd.DataFrame] | None
+    error: str | None = None
+
+
+def run_tables(world: World, seed: int, replication: int) -> dict[str, pd.DataFrame]:
+    """One replication's records, its indicators and its timing."""
+    started = time.perf_counter()
+    rec = simulate(world, seed, replication)
+    sc = world.scenario
+    summary = summarise_replication(
+        rec.incidents, rec.inspections, rec.officers, (sc.warmup_hours, sc.horizon_hours)
+    ).assign(replication=replication)
+    timing = pd.DataFrame(
+        {"replication": [replication], "wall_s": [time.perf_counter() - started],
+         "events": [rec.events]}
+    )  # fmt: skip
+    return {
+        "incidents": rec.incidents,
+        "inspections": rec.inspections,
+        "officers": rec.officers,
+        "assignments": rec.assignments,
+        "summary": summary,
+        "timing": timing,
+    }
+
+
+def execute(spec: RunSpec) -> RunOutcome:
+    """Run one replication and store it; top-level so process pools and Dask can ship it."""
+    try:
+        tables = run_tables(spec.world, spec.seed, spec.replication)
+        if spec.store is not None:
+            RunStore(spec.store).save(spec.key, tables)
+        return RunOutcome(spec.variant, spec.replication, tables)
+    except Exception as err:  # a failed run is recorded; the others go on
+        info = {"variant": spec.variant, "replication": spec.replication,
+                "error": repr(err), "traceback": traceback.format_exc()}  # fmt: skip
+        if spec.store is not None:
+            RunStore(spec.store).save_error(spec.key, info)
+        return RunOutcome(spec.variant, spec.replication, None, info["traceback"])
+
+
+def run_experiment(
+    variants: list[Variant],
+    *,
+    kind: str,
+    seed: int | None = None,
+    replications: int | None = None,
+    jobs: int | None = None,
+    dask: str | None = None,
+    out: str | Path | None = None,
+    quiet: bool = True,
+    precision: float | None = None,
+    precision_indicator: str = "response_h_mean",
+    max_replications: int = 200,
+    keep_records: bool = True,
+) -> Results:
+    """Run every variant's replications and gather tables and statistics."""
+    started = time.perf_counter()
+    first = variants[0].loaded.scenario
+    seed = first.seed if seed is None else seed
+    n = first.replications if replications is None else replications
+    worlds = {v.name: _build(v) for v in variants}
+    resolved = {v.name: _resolved(v.loaded, seed, n) for v in variants}
+    store = RunStore(Path(out) / "runs") if out is not None else None
+    done: dict[tuple[str, int], dict[str, pd.DataFrame]] = {}
+    failures: list[dict[str, Any]] = []
+    reused = 0
+    with make_executor(jobs, dask) as ex:
+        while True:
+            specs = []
+            for v in variants:
+                for r in range(n):
+                    if (v.name, r) in done:
+                        continue
+                    key = run_key(_hashable(resolved[v.name]), seed, r)
+                    if store is not None and store.has(key):
+                        done[(v.name, r)] = store.load(key)
+                        reused += 1
+                    else:
+                        specs.append(RunSpec(v.name, worlds[v.name], seed, r, key,
+                                             store.folder if store else None))  # fmt: skip
+            bar = tqdm(total=len(specs), disable=True if quiet or not specs else None,
+                       unit="run", leave=False)  # fmt: skip
+            for outcome in ex.imap_unordered(execute, specs):
+                if outcome.tables is None:
+                    failures.append({"variant": outcome.variant,
+                                     "replication": outcome.replication,
+                                     "traceback": outcome.error})  # fmt: skip
+                else:
+                    done[(outcome.variant, outcome.replication)] = outcome.tables
+                bar.update()
+                bar.set_postfix(failed=len(failures))
+            bar.close()
+            if precision is None or failures:
+                break
+            per_rep = _gather(done, variants, n, "summary")
+            need = _needed(per_rep, precision, precision_indicator)
+            if need <= n or n >= max_replications:
+                break
+            n = min(need, max_replications)
+            resolved = {v.name: _resolved(v.loaded, seed, n) for v in variants}
+    per_rep = _gather(done, variants, n, "summary")
+    per_rep = per_rep[["variant", "replication", "scope", "group", "indicator", "value"]]
+    summary = across_replications(per_rep)
+    summary["replications_for_5pct"] = replications_needed(summary, precision or 0.05)
+    timing = _gather(done, variants, n, "timing")
+    records = {t: _gather(done, variants, n, t) for t in RECORDS} if keep_records else {}
+    results = Results(
+        summary=summary,
+        summary_by_replication=per_rep,
+        scenarios=resolved,
+        manifest=build_manifest(
+            kind=kind,
+            variants=[v.name for v in variants],
+            sources={v.name: str(v.loaded.source) if v.loaded.source else None for v in variants},
+            seed=seed,
+            replications=n,
+            executor=ex.name,
+            jobs=jobs,
+            wall_time_s=round(time.perf_counter() - started, 3),
+            runs_reused=reused,
+            run_wall_s=round(float(timing["wall_s"].sum()), 3) if len(timing) else 0.0,
+            simpy_events=int(timing["events"].sum()) if len(timing) else 0,
+            failures=failures,
+        ),
+        differences=(
+            paired_differences(per_rep, variants[0].name) if len(variants) > 1 else pd.DataFrame()
+        ),
+        quantiles=_quantiles(records["incidents"], variants) if keep_records else pd.DataFrame(),
+        sweep=_sweep_table(per_rep, variants) if kind == "sweep" else pd.DataFrame(),
+        **records,
+    )
+    if out is not None:
+        results.save(out, regions={v.name: _region(v.loaded) for v in variants})
+    return results
+
+
+def _build(v: Variant) -> World:
+    try:
+        return build_world(v.loaded)
+    except ScenarioError as err:
+        raise v.loaded.locate(err) from None
+
+
+def _resolved(loaded: LoadedScenario, seed: int, n: int) -> dict[str, Any]:
+    out = loaded.scenario.model_dump(mode="json", by_alias=True)
+    out.update(seed=seed, replications=n)
+    return out
+
+
+def _hashable(resolved: dict[str, Any]) -> dict[str, Any]:
+    """What a run's result depends on: not its name, description or replication count."""
+    return {k: v for k, v in resolved.items() if k not in ("name", "description", "replications")}
+
+
+def _region(loaded: LoadedScenario) -> Path | None:
+    return loaded.source.parent / loaded.scenario.region.townships_csv if loaded.source else None
+
+
+def _gather(done, variants: list[Variant], n: int, table: str) -> pd.DataFrame:
+    """One table over all runs, in variant then replication order, whatever finished first."""
+    parts = [
+        done[(v.name, r)][table].assign(variant=v.name)
+        for v in variants
+        for r in range(n)
+        if (v.name, r) in done
+    ]
+    if not parts:
+        return pd.DataFrame()
+    df = pd.concat(parts, ignore_index=True)
+    return df[["variant", *[c for c in df.columns if c != "variant"]]]
+
+
+def _needed(per_rep: pd.DataFrame, target: float, indicator: str) -> int:
+    top = per_rep[(per_rep["scope"] == "all") & (per_rep["indicator"] == indicator)]
+    if top.empty:
+        raise ScenarioError("--precision", f"unknown indicator {indicator!r}")
+    need = replications_needed(across_replications(top), target)
+    return int(need.max()) if need.notna().any() else 0
+
+
+def _quantiles(incidents: pd.DataFrame, variants: list[Variant]) -> pd.DataFrame:
+    rows = []
+    if incidents.empty:
+        return pd.DataFrame()
+    kept = incidents[~incidents["in_warmup"]]
+    for v in variants:
+        mine = kept[kept["variant"] == v.name]
+        for name, (a, b) in QUANTILE_INDICATORS.items():
+            values = mine[b] - mine[a]
+            for q, value, low, high in bootstrap_quantiles(values, mine["replication"]):
+                rows.append((v.name, name, q, value, low, high))
+    return pd.DataFrame(
+        rows, columns=["variant", "indicator", "q", "value", "ci95_low", "ci95_high"]
+    )
+
+
+def _sweep_table(per_rep: pd.DataFrame, variants: list[Variant]) -> pd.DataFrame:
+    """One row per point x replication: the point's parameters and every headline indicator."""
+    top = per_rep[per_rep["scope"] == "all"]
+    wide = top.pivot_table(index=["variant", "replication"], columns="indicator", values="value")
+    wide = wide.reset_index().rename(columns={"variant": "point"})
+    params = pd.DataFrame([{"point": v.name, **v.params} for v in variants])
+    out = params.merge(wide, on="point", how="right")
+    order = {v.name: i for i, v in enumerate(variants)}
+    out = out.assign(_order=out["point"].map(order))
+    return out.sort_values(["_order", "replication"]).drop(columns="_order").reset_index(drop=True)
