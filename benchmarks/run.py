@@ -26,6 +26,7 @@ from sim.world import build_world
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "scenarios" / "examples" / "pujiang_squadrons.yaml"
 CITY = ROOT / "scenarios" / "examples" / "jinhua_models.yaml"
+COMPARE_CITY = ROOT / "benchmarks" / "compare_city.yaml"
 
 
 def bare_simpy_mmc(customers: int = 50_000, lam: float = 9.0, mu: float = 1.0, c: int = 10):
@@ -50,6 +51,14 @@ def bare_simpy_mmc(customers: int = 50_000, lam: float = 9.0, mu: float = 1.0, c
     return customers / (time.perf_counter() - start)
 
 
+def cold(fn, *args, **kwargs):
+    """Call with the layout cache empty, so every timing pays for building its worlds."""
+    from sim.world import build
+
+    build._cached_units.cache_clear()
+    return fn(*args, **kwargs)
+
+
 def median_time(fn, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -71,9 +80,10 @@ def main() -> None:
     t_model = median_time(lambda: simulate(world, 1, 0), args.repeat)
     t_rep = median_time(lambda: sim.run(EXAMPLE, replications=1), args.repeat)
     t_8 = median_time(lambda: sim.run(EXAMPLE, replications=8), max(1, args.repeat // 2))
-    t_8p = median_time(
-        lambda: sim.run(EXAMPLE, replications=8, workers=2), max(1, args.repeat // 2)
-    )
+    t_8p = median_time(lambda: sim.run(EXAMPLE, replications=8, jobs=2), max(1, args.repeat // 2))
+    few = max(1, args.repeat // 2)
+    t_cs = median_time(lambda: cold(sim.compare, [COMPARE_CITY], replications=8, jobs=1), few)
+    t_cp = median_time(lambda: cold(sim.compare, [COMPARE_CITY], replications=8, jobs=2), few)
     ref_equiv = n_inc / ref  # seconds bare SimPy needs for as many customers
     city = build_world(load_scenario(CITY))
     city_rec = simulate(city, 1, 0)
@@ -97,11 +107,21 @@ def main() -> None:
             f"{t_city:.3f} s",
             f"{t_city / (n_city / ref):.1f}x reference per job",
         ),
-        ("example county, 8 replications, serial", f"{t_8:.3f} s", ""),
+        ("example county, 8 replications, serial", f"{t_8:.3f} s", f"{8 / t_8:.1f} rep/s"),
         (
             "example county, 8 replications, 2 processes",
             f"{t_8p:.3f} s",
-            f"parallel efficiency {t_8 / (2 * t_8p):.0%}",
+            f"{8 / t_8p:.1f} rep/s, parallel efficiency {t_8 / (2 * t_8p):.0%}",
+        ),
+        (
+            "whole city, 4 models x 8 replications, serial",
+            f"{t_cs:.3f} s",
+            f"{32 / t_cs:.1f} rep/s",
+        ),
+        (
+            "whole city, 4 models x 8 replications, 2 processes",
+            f"{t_cp:.3f} s",
+            f"{32 / t_cp:.1f} rep/s, parallel efficiency {t_cs / (2 * t_cp):.0%}",
         ),
     ]
     width = max(len(r[0]) for r in rows)

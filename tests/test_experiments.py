@@ -202,3 +202,18 @@ def test_compare_prints_side_by_side_with_paired_differences(compare_file, tmp_p
     saved = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert set(saved) == {"squadrons", "central"}
     assert (tmp_path / "o" / "variants" / "central.yaml").exists()
+
+
+def test_bootstrap_quantiles_resample_whole_replications():
+    from sim.stats.compare import bootstrap_quantiles
+
+    rng = np.random.default_rng(2)
+    same = pd.Series(np.tile(rng.exponential(5, 200), 4))
+    reps = pd.Series(np.repeat(np.arange(4), 200))
+    for q, value, low, high in bootstrap_quantiles(same, reps):
+        # identical replications: every resample is the same pooled sample
+        assert low == high == pytest.approx(np.quantile(same, q, method="inverted_cdf"))
+        assert value == pytest.approx(np.quantile(same, q))
+    shifted = pd.Series(np.concatenate([rng.exponential(5, 200) + 10 * k for k in range(4)]))
+    for _, value, low, high in bootstrap_quantiles(shifted, reps):
+        assert low < value < high and high - low > 5

@@ -12,26 +12,29 @@ import math
 
 import numpy as np
 import pandas as pd
-
-from .intervals import t_interval
+from scipy import stats
 
 KEYS = ["scope", "group", "indicator"]
 
 
 def paired_differences(per_rep: pd.DataFrame, baseline: str, level: float = 0.95) -> pd.DataFrame:
     """``variant - baseline`` per indicator, with a paired t interval over replications."""
-    base = per_rep[per_rep["variant"] == baseline].set_index([*KEYS, "replication"])["value"]
-    rows = []
-    for variant, part in per_rep.groupby("variant", sort=False):
-        if variant == baseline:
-            continue
-        mine = part.set_index([*KEYS, "replication"])["value"]
-        diff = (mine - base.reindex(mine.index)).dropna()
-        for key, d in diff.groupby(level=[0, 1, 2], sort=False):
-            mean, low, high = t_interval(d.to_numpy(), level)
-            rows.append((variant, *key, mean, low, high, len(d)))
+    on = [*KEYS, "replication"]
+    base = per_rep[per_rep["variant"] == baseline][[*on, "value"]]
+    others = per_rep[per_rep["variant"] != baseline]
+    both = others.merge(base, on=on, suffixes=("", "_base"))
+    both = both.assign(diff=both["value"] - both["value_base"]).dropna(subset=["diff"])
+    out = both.groupby(["variant", *KEYS], sort=False)["diff"].agg(
+        diff_mean="mean", sd="std", replications="count"
+    )
+    out = out.reset_index()
+    n = out["replications"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = stats.t.ppf(0.5 + level / 2, np.where(n > 1, n - 1, np.nan)) * out["sd"] / np.sqrt(n)
+    out["diff_ci95_low"] = out["diff_mean"] - half
+    out["diff_ci95_high"] = out["diff_mean"] + half
     cols = ["variant", *KEYS, "diff_mean", "diff_ci95_low", "diff_ci95_high", "replications"]
-    return pd.DataFrame(rows, columns=cols)
+    return out[cols]
 
 
 def bootstrap_quantiles(
@@ -46,20 +49,39 @@ def bootstrap_quantiles(
     Resampling replications (not incidents) keeps the dependence between incidents
     of one run, which a naive bootstrap would ignore and so understate the spread.
     """
-    groups = [g.dropna().to_numpy() for _, g in values.groupby(replication, sort=True)]
-    groups = [g for g in groups if len(g)]
-    if not groups:
+    ok = values.notna().to_numpy()
+    x = values.to_numpy(dtype=float)[ok]
+    _, group = np.unique(replication.to_numpy()[ok], return_inverse=True)
+    if len(x) == 0:
         return [(q, np.nan, np.nan, np.nan) for q in qs]
-    pooled = np.concatenate(groups)
+    order = np.argsort(x, kind="stable")
+    x, group = x[order], group[order]
+    n_groups = int(group.max()) + 1
     rng = np.random.default_rng(seed)
-    picks = rng.integers(0, len(groups), size=(resamples, len(groups)))
-    boots = np.array(
-        [np.quantile(np.concatenate([groups[i] for i in row]), qs) for row in picks]
-    ).reshape(resamples, len(qs))
+    # a resample of whole replications = a weight per replication (how often it was drawn);
+    # the pooled quantile is then a weighted quantile of the one sorted array
+    counts = rng.multinomial(n_groups, np.full(n_groups, 1 / n_groups), size=resamples)
+    # prefix[i, g]: how many of the i smallest values come from replication g, so the
+    # weight below position i in a resample is prefix[i] @ counts: a binary search per
+    # resample finds each quantile without materialising a resample
+    prefix = np.zeros((len(x) + 1, n_groups), dtype=np.int64)
+    np.add.at(prefix[1:], (np.arange(len(x)), group), 1)
+    prefix = np.cumsum(prefix, axis=0)
+    total = counts @ prefix[-1]
+    boots = np.empty((resamples, len(qs)))
+    rows = np.arange(resamples)
+    for k, q in enumerate(qs):
+        lo, hi = np.zeros(resamples, dtype=np.int64), np.full(resamples, len(x))
+        while np.any(lo < hi):  # least i with weight(i + 1) >= q * total
+            mid = (lo + hi) // 2
+            below = np.einsum("rg,rg->r", prefix[mid + 1], counts) < q * total
+            lo = np.where(below & (lo < hi), mid + 1, lo)
+            hi = np.where(~below & (lo < hi), mid, hi)
+        boots[rows, k] = x[np.minimum(lo, len(x) - 1)]
     out = []
     for k, q in enumerate(qs):
         low, high = np.quantile(boots[:, k], [0.025, 0.975])
-        out.append((q, float(np.quantile(pooled, q)), float(low), float(high)))
+        out.append((q, float(np.quantile(x, q)), float(low), float(high)))
     return out
 
 

@@ -10,6 +10,7 @@ geometry, on its hot path.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -184,6 +185,13 @@ def _check_staff(uname: str, unit: Unit, sc: Scenario) -> None:
         )
 
 
+@lru_cache(maxsize=256)
+def _cached_units(county: str, towns: tuple, bureau: tuple, model: str, officers: int, **kw):
+    """Layouts are pure functions of their inputs and cost tens of milliseconds a county:
+    variants and sweep points that share a county's layout compute it once."""
+    return generate_units(county, list(towns), bureau, model, officers, **kw)
+
+
 def _generated_units(loaded: LoadedScenario, hand: dict[str, Unit]) -> dict[str, Unit]:
     """Units for counties that give a `deployment` and have no hand-written unit."""
     sc = loaded.scenario
@@ -203,9 +211,9 @@ def _generated_units(loaded: LoadedScenario, hand: dict[str, Unit]) -> dict[str,
         ]
         b = bureau(loaded, county)
         try:
-            generated = generate_units(
+            generated = _cached_units(
                 county,
-                towns,
+                tuple(towns),
                 (b.lat_deg, b.lon_deg),
                 dep.model,
                 dep.officers,
