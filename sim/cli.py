@@ -147,6 +147,13 @@ def build_parser() -> argparse.ArgumentParser:
     lay.add_argument("scenario", type=Path)
     lay.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
 
+    vm = sub.add_parser(
+        "validate-model",
+        add_help=False,
+        help="check the model against queueing theory; writes docs/validation.md (--long, -o)",
+    )
+    vm.add_argument("rest", nargs=argparse.REMAINDER)
+
     schema = sub.add_parser("schema", help="print the scenario JSON Schema")
     schema.add_argument(
         "--markdown", action="store_true", help="print the README's field reference instead"
@@ -169,6 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "validate": _validate,
             "layout": _layout,
             "schema": _schema,
+            "validate-model": _validate_model,
         }.get(args.command)
         if command is None:
             build_parser().print_help()
@@ -329,6 +337,12 @@ def _layout(args: argparse.Namespace) -> int:
         raise loaded.locate(err) from None
     print(yaml.safe_dump({"units": units_as_yaml(world)}, sort_keys=False, allow_unicode=True))
     return 0
+
+
+def _validate_model(args: argparse.Namespace) -> int:
+    from .validation import main as validate_model
+
+    return validate_model(args.rest)
 
 
 def _schema(args: argparse.Namespace) -> int:
