@@ -17,6 +17,10 @@ class ScenarioError(Exception):
         self.message = message
         self.file = file
 
+    def __reduce__(self):
+        """Picklable, so an error found in a worker process reaches the user intact."""
+        return (ScenarioError, (self.path, self.message, self.file))
+
     def located(self, file: str) -> ScenarioError:
         """The same error, naming ``file`` if it does not name one yet."""
         return self if self.file else ScenarioError(self.path, self.message, file)

@@ -23,7 +23,7 @@ from ..scenario import LoadedScenario
 from ..stats import across_replications, summarise_replication
 from ..stats.compare import bootstrap_quantiles, paired_differences, replications_needed
 from ..world import World, build_world
-from .executors import make_executor
+from .executors import Executor, make_executor
 from .manifest import build_manifest
 from .results import RECORDS, Results
 from .store import RunStore, run_key
@@ -113,13 +113,13 @@ def run_experiment(
     first = variants[0].loaded.scenario
     seed = first.seed if seed is None else seed
     n = first.replications if replications is None else replications
-    worlds = {v.name: _build(v) for v in variants}
     resolved = {v.name: _resolved(v.loaded, seed, n) for v in variants}
     store = RunStore(Path(out) / "runs") if out is not None else None
     done: dict[tuple[str, int], dict[str, pd.DataFrame]] = {}
     failures: list[dict[str, Any]] = []
     reused = 0
     with make_executor(jobs, dask) as ex:
+        worlds = _build_all(variants, ex)
         while True:
             specs = []
             for v in variants:
@@ -189,11 +189,21 @@ def run_experiment(
     return results
 
 
-def _build(v: Variant) -> World:
+def _build(job: tuple[int, Variant]) -> tuple[int, World]:
+    k, v = job
     try:
-        return build_world(v.loaded)
+        return k, build_world(v.loaded)
     except ScenarioError as err:
         raise v.loaded.locate(err) from None
+
+
+def _build_all(variants: list[Variant], ex: Executor) -> dict[str, World]:
+    """Worlds are built by the workers too: generating layouts for many variants or sweep
+    points is real work, and done in the parent it would cap the parallel speed-up."""
+    if len(variants) == 1:
+        return {variants[0].name: _build((0, variants[0]))[1]}
+    built = dict(ex.imap_unordered(_build, list(enumerate(variants))))
+    return {v.name: built[k] for k, v in enumerate(variants)}
 
 
 def _resolved(loaded: LoadedScenario, seed: int, n: int) -> dict[str, Any]:
