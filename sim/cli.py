@@ -95,6 +95,12 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="override a field by dotted path, e.g. units.east_squadron.officers=4",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    p.add_argument(
+        "--no-audit",
+        dest="audit",
+        action="store_false",
+        help="skip the check of every run's records against the model's invariants",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -196,6 +202,7 @@ def _options(args: argparse.Namespace, out: Path) -> dict:
         "dask": args.dask,
         "out": out,
         "quiet": args.quiet,
+        "audit": args.audit,
     }
 
 

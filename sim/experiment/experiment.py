@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
+from ..audit import audit as audit_records
 from ..errors import ScenarioError
 from ..model import simulate
 from ..scenario import LoadedScenario
@@ -46,6 +47,7 @@ class RunSpec:
     replication: int
     key: str
     store: Path | None
+    audit: bool = True
 
 
 @dataclass
@@ -56,11 +58,21 @@ class RunOutcome:
     error: str | None = None
 
 
-def run_tables(world: World, seed: int, replication: int) -> dict[str, pd.DataFrame]:
-    """One replication's records, its indicators and its timing."""
+def run_tables(
+    world: World, seed: int, replication: int, check: bool = True
+) -> dict[str, pd.DataFrame]:
+    """One replication's records (audited unless ``check`` is off), indicators and timing."""
     started = time.perf_counter()
     rec = simulate(world, seed, replication)
     sc = world.scenario
+    if check:
+        audit_records(
+            rec.incidents,
+            rec.officers,
+            rec.assignments,
+            shortfall_policy=sc.enforcement.shortfall_policy,
+            window_hours=(sc.warmup_hours, sc.horizon_hours),
+        )
     summary = summarise_replication(
         rec.incidents, rec.inspections, rec.officers, (sc.warmup_hours, sc.horizon_hours)
     ).assign(replication=replication)
@@ -81,7 +93,7 @@ def run_tables(world: World, seed: int, replication: int) -> dict[str, pd.DataFr
 def execute(spec: RunSpec) -> RunOutcome:
     """Run one replication and store it; top-level so process pools and Dask can ship it."""
     try:
-        tables = run_tables(spec.world, spec.seed, spec.replication)
+        tables = run_tables(spec.world, spec.seed, spec.replication, spec.audit)
         if spec.store is not None:
             RunStore(spec.store).save(spec.key, tables)
         return RunOutcome(spec.variant, spec.replication, tables)
@@ -107,6 +119,7 @@ def run_experiment(
     precision_indicator: str = "response_h_mean",
     max_replications: int = 200,
     keep_records: bool = True,
+    audit: bool = True,
 ) -> Results:
     """Run every variant's replications and gather tables and statistics."""
     started = time.perf_counter()
@@ -132,7 +145,7 @@ def run_experiment(
                         reused += 1
                     else:
                         specs.append(RunSpec(v.name, worlds[v.name], seed, r, key,
-                                             store.folder if store else None))  # fmt: skip
+                                             store.folder if store else None, audit))  # fmt: skip
             bar = tqdm(total=len(specs), disable=True if quiet or not specs else None,
                        unit="run", leave=False)  # fmt: skip
             for outcome in ex.imap_unordered(execute, specs):
@@ -153,8 +166,9 @@ def run_experiment(
                 break
             n = min(need, max_replications)
             resolved = {v.name: _resolved(v.loaded, seed, n) for v in variants}
+    cols = ["variant", "replication", "scope", "group", "indicator", "value"]
     per_rep = _gather(done, variants, n, "summary")
-    per_rep = per_rep[["variant", "replication", "scope", "group", "indicator", "value"]]
+    per_rep = per_rep[cols] if len(per_rep) else pd.DataFrame(columns=cols)  # all runs failed
     summary = across_replications(per_rep)
     summary["replications_for_5pct"] = replications_needed(summary, precision or 0.05)
     timing = _gather(done, variants, n, "timing")

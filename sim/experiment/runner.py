@@ -32,8 +32,9 @@ def run(
     out: str | Path | None = None,
     quiet: bool = True,
     precision: float | None = None,
+    audit: bool = True,
 ) -> Results:
-    """Run one scenario's replications."""
+    """Run one scenario's replications (each audited unless ``audit`` is off)."""
     loaded = (
         scenario
         if isinstance(scenario, LoadedScenario)
@@ -42,7 +43,7 @@ def run(
     return run_experiment(
         [Variant(loaded.scenario.name, loaded)],
         kind="run", seed=seed, replications=replications, jobs=jobs, dask=dask, out=out,
-        quiet=quiet, precision=precision,
+        quiet=quiet, precision=precision, audit=audit,
     )  # fmt: skip
 
 
@@ -57,6 +58,7 @@ def compare(
     out: str | Path | None = None,
     quiet: bool = True,
     precision: float | None = None,
+    audit: bool = True,
 ) -> Results:
     """Variants on the same random numbers: several scenario files, or one compare file
     (a base and named overrides); none runs the bundled comparison of deployment models."""
@@ -71,7 +73,7 @@ def compare(
         kind="compare",
         seed=seed if seed is not None else getattr(plan, "seed", None),
         replications=replications or getattr(plan, "replications", None),
-        jobs=jobs, dask=dask, out=out, quiet=quiet, precision=precision,
+        jobs=jobs, dask=dask, out=out, quiet=quiet, precision=precision, audit=audit,
     )  # fmt: skip
 
 
@@ -86,6 +88,7 @@ def sweep(
     out: str | Path | None = None,
     quiet: bool = True,
     keep_records: bool = False,
+    audit: bool = True,
 ) -> Results:
     """Parameters over dotted paths; one row per point and replication in ``.sweep``."""
     plan, variants = sweep_variants(Path(plan_file), list(overrides))
@@ -94,7 +97,7 @@ def sweep(
         kind="sweep",
         seed=seed if seed is not None else plan.seed,
         replications=replications or plan.replications,
-        jobs=jobs, dask=dask, out=out, quiet=quiet, keep_records=keep_records,
+        jobs=jobs, dask=dask, out=out, quiet=quiet, keep_records=keep_records, audit=audit,
     )  # fmt: skip
 
 
