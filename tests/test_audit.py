@@ -87,9 +87,10 @@ def test_go_alone_teams_are_allowed_only_under_go_alone(rec):
 
 
 def test_a_failed_audit_fails_the_run_loudly(tmp_path, monkeypatch):
+    from conftest import EXAMPLES
+
     import sim
     import sim.experiment.experiment as ex
-    from conftest import EXAMPLES
 
     real = ex.simulate
 
