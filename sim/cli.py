@@ -57,6 +57,16 @@ def _seed(text: str) -> int:
     return value
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
 def _fraction(text: str) -> float:
     try:
         value = float(text)
@@ -95,6 +105,17 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="override a field by dotted path, e.g. units.east_squadron.officers=4",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar or table")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="run even when the estimated size of a replication is above the limits",
+    )
+    p.add_argument(
+        "--max-run-seconds",
+        type=_positive_float,
+        metavar="S",
+        help="stop any replication that runs longer than S seconds (recorded as failed)",
+    )
     p.add_argument(
         "--no-audit",
         dest="audit",
@@ -203,6 +224,8 @@ def _options(args: argparse.Namespace, out: Path) -> dict:
         "out": out,
         "quiet": args.quiet,
         "audit": args.audit,
+        "force": args.force,
+        "max_run_seconds": args.max_run_seconds,
     }
 
 

@@ -94,8 +94,8 @@ def test_a_failed_audit_fails_the_run_loudly(tmp_path, monkeypatch):
 
     real = ex.simulate
 
-    def corrupted(world, seed, replication):
-        rec = real(world, seed, replication)
+    def corrupted(world, seed, replication, **kw):
+        rec = real(world, seed, replication, **kw)
         rec.officers.loc[0, "onsite_hours"] += 5.0
         return rec
 

@@ -114,10 +114,10 @@ def test_a_failing_run_is_recorded_and_the_rest_complete(tmp_path, monkeypatch, 
 
     real = ex.run_tables
 
-    def flaky(world, seed, replication, check=True):
+    def flaky(world, seed, replication, *args):
         if replication == 1:
             raise RuntimeError("boom")
-        return real(world, seed, replication, check)
+        return real(world, seed, replication, *args)
 
     monkeypatch.setattr(ex, "run_tables", flaky)
     out = tmp_path / "res"

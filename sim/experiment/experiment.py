@@ -25,6 +25,7 @@ from ..stats import across_replications, summarise_replication
 from ..stats.compare import bootstrap_quantiles, paired_differences, replications_needed
 from ..world import World, build_world
 from .executors import Executor, make_executor
+from .guards import check_size
 from .manifest import build_manifest
 from .results import RECORDS, Results
 from .store import RunStore, run_key
@@ -48,6 +49,7 @@ class RunSpec:
     key: str
     store: Path | None
     audit: bool = True
+    limit_s: float | None = None
 
 
 @dataclass
@@ -59,11 +61,11 @@ class RunOutcome:
 
 
 def run_tables(
-    world: World, seed: int, replication: int, check: bool = True
+    world: World, seed: int, replication: int, check: bool = True, limit_s: float | None = None
 ) -> dict[str, pd.DataFrame]:
     """One replication's records (audited unless ``check`` is off), indicators and timing."""
     started = time.perf_counter()
-    rec = simulate(world, seed, replication)
+    rec = simulate(world, seed, replication, time_limit_s=limit_s)
     sc = world.scenario
     if check:
         audit_records(
@@ -93,7 +95,7 @@ def run_tables(
 def execute(spec: RunSpec) -> RunOutcome:
     """Run one replication and store it; top-level so process pools and Dask can ship it."""
     try:
-        tables = run_tables(spec.world, spec.seed, spec.replication, spec.audit)
+        tables = run_tables(spec.world, spec.seed, spec.replication, spec.audit, spec.limit_s)
         if spec.store is not None:
             RunStore(spec.store).save(spec.key, tables)
         return RunOutcome(spec.variant, spec.replication, tables)
@@ -120,6 +122,8 @@ def run_experiment(
     max_replications: int = 200,
     keep_records: bool = True,
     audit: bool = True,
+    force: bool = False,
+    max_run_seconds: float | None = None,
 ) -> Results:
     """Run every variant's replications and gather tables and statistics."""
     started = time.perf_counter()
@@ -133,6 +137,11 @@ def run_experiment(
     reused = 0
     with make_executor(jobs, dask) as ex:
         worlds = _build_all(variants, ex)
+        for v in variants:
+            try:
+                check_size(worlds[v.name], force)
+            except ScenarioError as err:
+                raise v.loaded.locate(err) from None
         while True:
             specs = []
             for v in variants:
@@ -145,7 +154,8 @@ def run_experiment(
                         reused += 1
                     else:
                         specs.append(RunSpec(v.name, worlds[v.name], seed, r, key,
-                                             store.folder if store else None, audit))  # fmt: skip
+                                             store.folder if store else None, audit,
+                                             max_run_seconds))  # fmt: skip
             bar = tqdm(total=len(specs), disable=True if quiet or not specs else None,
                        unit="run", leave=False)  # fmt: skip
             for outcome in ex.imap_unordered(execute, specs):

@@ -22,6 +22,7 @@ from ..errors import ScenarioError
 from ..scenario.files import read_yaml
 from ..scenario.load import load_scenario, load_variant
 from ..scenario.messages import from_validation_error
+from ..scenario.schema import NAME_PATTERN
 from .experiment import Variant
 
 NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -32,7 +33,9 @@ class _Plan(BaseModel):
 
 
 class ComparePlan(_Plan):
-    name: str | None = Field(None, description="Results folder name (default: the file's stem).")
+    name: str | None = Field(
+        None, pattern=NAME_PATTERN, description="Results folder name (default: the file's stem)."
+    )
     base: str = Field(description="Base scenario, relative to this file.")
     seed: int | None = Field(None, ge=0)
     replications: int | None = Field(None, ge=1)
@@ -50,7 +53,7 @@ class Lhs(_Plan):
 
 
 class SweepPlan(_Plan):
-    name: str | None = None
+    name: str | None = Field(None, pattern=NAME_PATTERN)
     base: str
     seed: int | None = Field(None, ge=0)
     replications: int | None = Field(None, ge=1)

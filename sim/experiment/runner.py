@@ -7,11 +7,13 @@ parameters over a grid or a Latin hypercube. Each returns ``Results`` and, with
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..scenario import LoadedScenario, load_scenario
+from ..scenario.schema import NAME_PATTERN
 from .experiment import Variant, run_experiment
 from .plans import compare_variants, files_as_variants, is_compare_file, sweep_variants
 from .results import Results
@@ -33,6 +35,8 @@ def run(
     quiet: bool = True,
     precision: float | None = None,
     audit: bool = True,
+    force: bool = False,
+    max_run_seconds: float | None = None,
 ) -> Results:
     """Run one scenario's replications (each audited unless ``audit`` is off)."""
     loaded = (
@@ -43,7 +47,8 @@ def run(
     return run_experiment(
         [Variant(loaded.scenario.name, loaded)],
         kind="run", seed=seed, replications=replications, jobs=jobs, dask=dask, out=out,
-        quiet=quiet, precision=precision, audit=audit,
+        quiet=quiet, precision=precision, audit=audit, force=force,
+        max_run_seconds=max_run_seconds,
     )  # fmt: skip
 
 
@@ -59,6 +64,8 @@ def compare(
     quiet: bool = True,
     precision: float | None = None,
     audit: bool = True,
+    force: bool = False,
+    max_run_seconds: float | None = None,
 ) -> Results:
     """Variants on the same random numbers: several scenario files, or one compare file
     (a base and named overrides); none runs the bundled comparison of deployment models."""
@@ -74,6 +81,7 @@ def compare(
         seed=seed if seed is not None else getattr(plan, "seed", None),
         replications=replications or getattr(plan, "replications", None),
         jobs=jobs, dask=dask, out=out, quiet=quiet, precision=precision, audit=audit,
+        force=force, max_run_seconds=max_run_seconds,
     )  # fmt: skip
 
 
@@ -89,6 +97,8 @@ def sweep(
     quiet: bool = True,
     keep_records: bool = False,
     audit: bool = True,
+    force: bool = False,
+    max_run_seconds: float | None = None,
 ) -> Results:
     """Parameters over dotted paths; one row per point and replication in ``.sweep``."""
     plan, variants = sweep_variants(Path(plan_file), list(overrides))
@@ -98,6 +108,7 @@ def sweep(
         seed=seed if seed is not None else plan.seed,
         replications=replications or plan.replications,
         jobs=jobs, dask=dask, out=out, quiet=quiet, keep_records=keep_records, audit=audit,
+        force=force, max_run_seconds=max_run_seconds,
     )  # fmt: skip
 
 
@@ -110,5 +121,7 @@ def default_name(paths: Sequence[Path], kind: str) -> str:
             name = read_yaml(paths[0]).get("name")
         except Exception:  # noqa: BLE001 - reading is re-done, with errors, by the verb
             name = None
-        return str(name or paths[0].stem)
+        if isinstance(name, str) and re.match(NAME_PATTERN, name):
+            return name
+        return paths[0].stem  # a bad name is reported when the file is validated
     return kind

@@ -7,6 +7,7 @@ YAML or how replications are spread over processes.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import pandas as pd
@@ -30,10 +31,18 @@ class Records:
     events: int
 
 
+class RunTimeout(RuntimeError):
+    """A replication ran past its wall-clock limit."""
+
+
 def simulate(
-    world: World, seed: int, replication: int, discovery: DiscoveryModel | None = None
+    world: World,
+    seed: int,
+    replication: int,
+    discovery: DiscoveryModel | None = None,
+    time_limit_s: float | None = None,
 ) -> Records:
-    """Run one replication of ``world`` to its horizon."""
+    """Run one replication of ``world`` to its horizon (or raise ``RunTimeout``)."""
     sc = world.scenario
     streams = Streams(seed, replication)
     env = simpy.Environment()
@@ -41,7 +50,7 @@ def simulate(
     inspections = generate_inspections(world, streams)
     enforcement = Enforcement(env, world, incidents, inspections, streams)
     (discovery or DelayDiscovery(sc.discovery)).start(env, incidents, streams, enforcement.report)
-    events = _run(env, sc.horizon_hours)
+    events = _run(env, sc.horizon_hours, time_limit_s)
     enforcement.finish()
     return Records(
         incidents=incident_table(world, incidents, enforcement.work, replication),
@@ -52,10 +61,16 @@ def simulate(
     )
 
 
-def _run(env: simpy.Environment, until: float) -> int:
-    """Step the environment to ``until``, counting events (for benchmarks and guards)."""
+def _run(env: simpy.Environment, until: float, time_limit_s: float | None) -> int:
+    """Step the environment to ``until``, counting events (for benchmarks and guards) and
+    looking at the clock every 10,000 events when there is a wall-clock limit."""
     count = 0
+    deadline = None if time_limit_s is None else time.perf_counter() + time_limit_s
     while env.peek() < until:
         env.step()
         count += 1
+        if deadline is not None and count % 10_000 == 0 and time.perf_counter() > deadline:
+            raise RunTimeout(
+                f"stopped after {time_limit_s:g} s at simulated hour {env.now:.0f} of {until:.0f}"
+            )
     return count

@@ -38,6 +38,10 @@ def from_validation_error(err: ValidationError, raw: Any, root: type[BaseModel] 
         msg = f"unknown distribution {first['input'].get('dist')!r}; " + _dist_choices()
     elif kind == "union_tag_not_found":
         msg = "a distribution needs a `dist` key; " + _dist_choices()
+    elif kind == "string_pattern_mismatch":  # the only pattern is a folder-safe name
+        msg = (
+            f"must be a plain name, no '/' or '\\', not starting with '.' (got {first['input']!r})"
+        )
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
         msg = f"expected a mapping of fields (got {_short(first['input'])})"
     else:

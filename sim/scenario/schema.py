@@ -299,8 +299,16 @@ class Unit(_Model):
     duty: Duty | None = Field(None, description="Duty calendar overriding the scenario's.")
 
 
+NAME_PATTERN = r"^[^/\\.][^/\\]*$"
+"""A name that is one folder name: no path separators, not hidden, not ``..``."""
+
+
 class Scenario(_Model):
-    name: str = Field("scenario", description="Names the results folder.")
+    name: str = Field(
+        "scenario",
+        pattern=NAME_PATTERN,
+        description="Names the results folder (no '/' or '\\', not starting with '.').",
+    )
     description: str = Field("", description="Free text for reports.")
     seed: int = Field(20190121, ge=0, description="Root of every random stream.")
     replications: int = Field(1, ge=1, description="Independent replications to run.")
