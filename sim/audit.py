@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 STAGES = ["start_h", "discovered_h", "reported_h", "team_formed_h", "arrived_h", "done_h"]
-STATUSES = {"resolved", "in_progress", "waiting", "reporting", "undiscovered"}
+STATUSES = {"resolved", "in_progress", "waiting", "reporting", "settled", "undiscovered"}
 WORK = ["onsite_hours", "travel_hours", "paperwork_hours", "inspection_hours", "diverted_hours"]
 EPS = 1e-6
 
@@ -72,9 +72,9 @@ def _conservation(inc: pd.DataFrame) -> list[str]:
     if unknown.any():
         out.append(f"incidents with no valid status: {_ids(inc, unknown)}")
     expect = np.select(
-        [inc["discovered_h"].isna(), inc["reported_h"].isna(), inc["team_formed_h"].isna(),
-         inc["done_h"].isna()],
-        ["undiscovered", "reporting", "waiting", "in_progress"],
+        [inc["discovered_h"].isna(), inc["settled"], inc["reported_h"].isna(),
+         inc["team_formed_h"].isna(), inc["done_h"].isna()],
+        ["undiscovered", "settled", "reporting", "waiting", "in_progress"],
         default="resolved",
     )  # fmt: skip
     wrong = status != expect

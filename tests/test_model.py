@@ -80,7 +80,12 @@ def test_teams_are_formed_only_on_duty_except_on_call_severities(records):
 def test_statuses_account_for_every_incident(records):
     inc = records.incidents
     status = inc["status"].astype(str)
-    assert set(status) <= {"resolved", "in_progress", "waiting", "reporting", "undiscovered"}
+    assert set(status) <= {
+        "resolved", "in_progress", "waiting", "reporting", "settled", "undiscovered"
+    }  # fmt: skip
+    settled = inc[status == "settled"]
+    assert len(settled) > 0 and (settled["channel"] == "patrol").all()
+    assert settled["reported_h"].isna().all() and settled["team_formed_h"].isna().all()
     assert (inc.loc[status == "undiscovered", "discovered_h"].isna()).all()
     assert (inc.loc[status == "resolved", "done_h"].notna()).all()
     assert (inc.loc[status == "waiting", "team_formed_h"].isna()).all()

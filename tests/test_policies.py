@@ -84,7 +84,8 @@ def served_out_of_order(inc: pd.DataFrame, first: str, later: str) -> int:
 
 
 def test_severity_order_serves_a_major_report_before_an_earlier_minor_one():
-    raw = busy(example_raw(), 4)
+    raw = busy(example_raw(), 6)
+    raw["duty"]["on_call"]["severities"] = []  # no call-outs: majors queue with the rest
     raw["enforcement"]["dispatch_order"] = "severity"
     inc = simulate_raw(raw, seed=5).incidents
     assert served_out_of_order(inc, "major", "minor") == 0

@@ -87,6 +87,7 @@ def run_tables(
         "inspections": rec.inspections,
         "officers": rec.officers,
         "assignments": rec.assignments,
+        "grid": rec.grid,
         "summary": summary,
         "timing": timing,
     }

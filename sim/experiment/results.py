@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-RECORDS = ("incidents", "inspections", "officers", "assignments")
+RECORDS = ("incidents", "inspections", "officers", "assignments", "grid")
 CSV_TABLES = ("summary", "summary_by_replication", "differences", "quantiles")
 
 
@@ -47,6 +47,7 @@ class Results:
     inspections: pd.DataFrame = field(default_factory=_empty)
     officers: pd.DataFrame = field(default_factory=_empty)
     assignments: pd.DataFrame = field(default_factory=_empty)
+    grid: pd.DataFrame = field(default_factory=_empty)
     differences: pd.DataFrame = field(default_factory=_empty)
     quantiles: pd.DataFrame = field(default_factory=_empty)
     sweep: pd.DataFrame = field(default_factory=_empty)

@@ -20,7 +20,9 @@ import pandas as pd
 
 from .manifest import package_version
 
-RUN_TABLES = ("incidents", "inspections", "officers", "assignments", "summary", "timing")
+RUN_TABLES = (
+    "incidents", "inspections", "officers", "assignments", "grid", "summary", "timing",
+)  # fmt: skip
 
 
 def run_key(resolved_scenario: dict, seed: int, replication: int) -> str:

@@ -3,8 +3,8 @@
 A discovery model is started once per replication. It decides, for each
 incident, when (if ever) it is found and by which channel, fills those columns
 of ``Incidents``, and calls ``report(i)`` at the simulated moment the report
-reaches the enforcement unit. The grid-patrol model of a later issue plugs in
-here as another class with the same ``start`` method; nothing downstream changes.
+reaches the enforcement unit. ``DelayDiscovery`` (a single delay) lives here;
+the channel model (patrols, citizens, sensors, inspections) in ``channels.py``.
 """
 
 from __future__ import annotations
@@ -50,10 +50,10 @@ class DelayDiscovery:
         incidents.discovered_h = np.where(found, found_at, np.nan)
         incidents.channel = np.where(found, CHANNELS.index(self.spec.channel), -1)
         incidents.reported_h = incidents.discovered_h + handover
-        env.process(_deliver(env, incidents.reported_h, report))
+        env.process(deliver(env, incidents.reported_h, report))
 
 
-def _deliver(env: simpy.Environment, reported_h: np.ndarray, report: Report):
+def deliver(env: simpy.Environment, reported_h: np.ndarray, report: Report):
     """One process hands every report over at its time: one event per report."""
     finite = np.flatnonzero(np.isfinite(reported_h))
     for i in finite[np.argsort(reported_h[finite], kind="stable")]:

@@ -30,12 +30,16 @@ class Incidents:
     discovered_h: np.ndarray = field(init=False)
     channel: np.ndarray = field(init=False)  # index into CHANNELS, -1 if undiscovered
     reported_h: np.ndarray = field(init=False)
+    settled: np.ndarray = field(init=False)  # settled by the grid officer, never reported
+    settle_end_h: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = len(self.start_h)
         self.discovered_h = np.full(n, np.nan)
         self.channel = np.full(n, -1, dtype=np.int64)
         self.reported_h = np.full(n, np.nan)
+        self.settled = np.zeros(n, dtype=bool)
+        self.settle_end_h = np.full(n, np.inf)
 
     def __len__(self) -> int:
         return len(self.start_h)

@@ -14,7 +14,7 @@ from .enforcement import ACTIVITIES, Officer, Work
 from .incidents import Incidents
 from .inspections import Inspections
 
-STATUSES = ["resolved", "in_progress", "waiting", "reporting", "undiscovered"]
+STATUSES = ["resolved", "in_progress", "waiting", "reporting", "settled", "undiscovered"]
 
 
 def incident_table(world: World, inc: Incidents, w: Work, replication: int) -> pd.DataFrame:
@@ -30,10 +30,12 @@ def incident_table(world: World, inc: Incidents, w: Work, replication: int) -> p
     formed = by_horizon(w.team_formed_h[:n])
     arrived = by_horizon(w.arrived_h[:n])
     done = by_horizon(w.done_h[:n])
-    abated = np.fmin(np.fmin(inc.self_end_h, np.nan_to_num(arrived, nan=np.inf)), horizon)
+    stopped = np.fmin(inc.settle_end_h, np.nan_to_num(arrived, nan=np.inf))
+    abated = np.fmin(np.fmin(inc.self_end_h, stopped), horizon)
+    settled = inc.settled & ~np.isnan(discovered)
     status = np.select(
-        [np.isnan(discovered), np.isnan(reported), np.isnan(formed), np.isnan(done)],
-        STATUSES[4:0:-1],
+        [np.isnan(discovered), settled, np.isnan(reported), np.isnan(formed), np.isnan(done)],
+        ["undiscovered", "settled", "reporting", "waiting", "in_progress"],
         default="resolved",
     )
     unit = world.unit_of_township[inc.township]
@@ -67,7 +69,8 @@ def incident_table(world: World, inc: Incidents, w: Work, replication: int) -> p
             "partner_wait_hours": np.where(np.isnan(reported), np.nan, w.partner_wait_h[:n]),
             "travel_km": np.where(attended, w.travel_km[:n], np.nan),
             "pollution_hours": np.maximum(abated - inc.start_h, 0.0),
-            "self_ended": inc.self_end_h <= np.fmin(np.nan_to_num(arrived, nan=np.inf), horizon),
+            "self_ended": inc.self_end_h <= np.fmin(stopped, horizon),
+            "settled": settled,
             "status": pd.Categorical(status, categories=STATUSES),
             "in_warmup": inc.start_h < sc.warmup_hours,
         }
@@ -136,3 +139,31 @@ def assignment_table(rows: list[tuple], replication: int) -> pd.DataFrame:
 
 def _labels(names, codes: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(names))
+
+
+def grid_table(world: World, inc: Incidents, replication: int) -> pd.DataFrame:
+    """Per township: grid staffing and how its environmental hours were spent in the window."""
+    g = world.grid
+    lo, hi = world.scenario.warmup_hours, world.scenario.horizon_hours
+    work = np.array([g.calendars[c].duty_hours_between(lo, hi) for c in g.calendar_of])
+    settle = np.clip(np.minimum(inc.settle_end_h, hi) - np.maximum(inc.discovered_h, lo), 0, None)
+    settle = np.where(inc.settled & ~np.isnan(inc.discovered_h), settle, 0.0)
+    found = inc.channel == CHANNELS.index("patrol")
+    n = world.n_townships
+    return pd.DataFrame(
+        {
+            "replication": replication,
+            "township": _labels(world.township_names, np.arange(n)),
+            "county": _labels(world.county_names, world.township_county),
+            "grids": g.grids,
+            "grid_officers": g.grid_officers,
+            "station_staff": g.station_staff,
+            "environmental_hours": g.env_per_work_hour * work,
+            "source_inspection_hours": g.source_per_work_hour * work,
+            "river_patrol_hours": (g.env_per_work_hour - g.source_per_work_hour) * work,
+            "settle_hours": np.bincount(inc.township, weights=settle, minlength=n),
+            "found_by_patrol": np.bincount(inc.township[found], minlength=n),
+            "settled": np.bincount(inc.township[inc.settled], minlength=n),
+            "sensor_covered": g.sensor_covered,
+        }
+    )

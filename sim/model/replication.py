@@ -14,11 +14,18 @@ import pandas as pd
 import simpy
 
 from ..world.build import World
+from .channels import ChannelDiscovery
 from .discovery import DelayDiscovery, DiscoveryModel
 from .enforcement import Enforcement
 from .incidents import generate_incidents
 from .inspections import generate_inspections
-from .records import assignment_table, incident_table, inspection_table, officer_table
+from .records import (
+    assignment_table,
+    grid_table,
+    incident_table,
+    inspection_table,
+    officer_table,
+)
 from .streams import Streams
 
 
@@ -28,7 +35,14 @@ class Records:
     inspections: pd.DataFrame
     officers: pd.DataFrame
     assignments: pd.DataFrame
+    grid: pd.DataFrame
     events: int
+
+
+DISCOVERY_MODELS = {
+    "channels": ChannelDiscovery,
+    "delay": lambda world: DelayDiscovery(world.scenario.discovery),
+}
 
 
 class RunTimeout(RuntimeError):
@@ -49,7 +63,9 @@ def simulate(
     incidents = generate_incidents(world, streams)
     inspections = generate_inspections(world, streams)
     enforcement = Enforcement(env, world, incidents, inspections, streams)
-    (discovery or DelayDiscovery(sc.discovery)).start(env, incidents, streams, enforcement.report)
+    if discovery is None:
+        discovery = DISCOVERY_MODELS[sc.discovery.model](world)
+    discovery.start(env, incidents, streams, enforcement.report)
     events = _run(env, sc.horizon_hours, time_limit_s)
     enforcement.finish()
     return Records(
@@ -57,6 +73,7 @@ def simulate(
         inspections=inspection_table(world, inspections, enforcement.work, replication),
         officers=officer_table(world, enforcement.officers, replication),
         assignments=assignment_table(enforcement.assignments, replication),
+        grid=grid_table(world, incidents, replication),
         events=events,
     )
 

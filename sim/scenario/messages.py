@@ -165,7 +165,7 @@ def field_paths(root: type[BaseModel] = Scenario, prefix: str = "") -> list[str]
                 out.extend(field_paths(kind, f"{path}."))
             elif typing.get_origin(kind) is dict:
                 for value in _flatten(typing.get_args(kind)[1]):
-                    if _is_model(value):
+                    if _is_model(value) and not issubclass(value, _Dist):
                         out.extend(field_paths(value, f"{path}.<name>."))
     return list(dict.fromkeys(out))
 

@@ -10,7 +10,7 @@ setting.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -71,6 +71,11 @@ class County(_Model):
         description="Generate this county's units from a head count (ignored if any unit in "
         "`units` covers the county: hand-written units win).",
     )
+    patrol: dict[str, Any] | None = Field(
+        None,
+        description="Fields of `discovery.patrol` that differ in this county (e.g. "
+        "`station_staff_per_township: 2` for Pujiang's stations).",
+    )
 
     @model_validator(mode="after")
     def _one_location(self) -> County:
@@ -125,22 +130,6 @@ class IncidentType(_Model):
         return mix
 
 
-class Discovery(_Model):
-    """Stand-in for the discovery model: a delay, then a report."""
-
-    delay_hours: Distribution = Field(
-        default_factory=lambda: Exponential(dist="exponential", mean=24.0),
-        description="Time from incident start to discovery (if it is still active then).",
-    )
-    channel: Literal["patrol", "citizen", "sensor", "inspection"] = Field(
-        "citizen", description="Channel recorded for every discovery by the stand-in."
-    )
-    reporting_delay_hours: Distribution = Field(
-        default_factory=lambda: Fixed(dist="fixed", value=1.0),
-        description="Hand-over time from discovery to the report reaching the unit.",
-    )
-
-
 class Shift(_Model):
     start_hour: float = Field(ge=0, lt=24, description="Start of a duty window (hour of day).")
     end_hour: float = Field(gt=0, le=24, description="End of the window (hour of day).")
@@ -193,6 +182,169 @@ class Duty(_Model):
         return shifts
 
 
+class Patrol(_Model):
+    """Grid supervision (网格): part-time grid officers and township environmental staff
+    inspect pollution sources on their patrols; the rest of their environmental time goes
+    to river patrol and cleaning (巡河保洁), which finds no violations."""
+
+    grids_per_township: int = Field(4, ge=1, description="Grids (网格) in each township.")
+    officers_per_grid: float = Field(1.0, ge=0, description="Grid officers per grid.")
+    environmental_share: float = Field(
+        0.15,
+        ge=0,
+        le=1,
+        description="Share of a grid officer's working time on environmental work "
+        "(part-time: low; a full-time environmental officer: 1.0).",
+    )
+    source_inspection_share: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Share of environmental time on pollution-source inspection rather than "
+        "river patrol and cleaning.",
+    )
+    station_staff_per_township: float = Field(
+        0.0,
+        ge=0,
+        description="Full-time environmental staff per township (a station as in Pujiang, "
+        "Lanxi's dedicated officer), on top of the grid officers.",
+    )
+    station_source_share: float = Field(
+        0.6, ge=0, le=1, description="Share of station staff time on source inspection."
+    )
+    sites_per_grid: float = Field(
+        20.0, gt=0, description="Places a patrol may inspect in one grid (pollution sources)."
+    )
+    visit_hours: float = Field(0.5, gt=0, description="Time one inspection visit takes.")
+    detection_probability: float = Field(
+        0.6, ge=0, le=1, description="Chance a visit to an active incident's place finds it."
+    )
+    pattern: Literal["random", "periodic"] = Field(
+        "random",
+        description="`random`: each visit picks a site at random; `periodic`: every site is "
+        "visited at a fixed interval, at a random phase.",
+    )
+    settle_share: dict[Literal["minor", "moderate", "major"], Probability] = Field(
+        default_factory=lambda: {"minor": 0.3},
+        description="Share of patrol-found incidents the grid officer settles without "
+        "enforcement, by severity.",
+    )
+    settle_hours: Distribution = Field(
+        default_factory=lambda: Fixed(dist="fixed", value=2.0),
+        description="Grid officer time to settle one incident; its pollution stops then.",
+    )
+    duty: Duty = Field(
+        default_factory=lambda: Duty(on_call={"severities": []}),
+        description="Working hours of grid officers and station staff.",
+    )
+
+
+class Citizens(_Model):
+    """Complaints and reports from the public (12369, rewarded reporting)."""
+
+    report_rate_per_day: float = Field(
+        0.03,
+        ge=0,
+        description="Chance per day that the public reports an active incident in a township "
+        "of weight 1.0 (a hazard, scaled by the township's weight).",
+    )
+    type_multipliers: dict[str, float] = Field(
+        default_factory=dict,
+        description="Multiplier of the report rate by incident type (e.g. noise and odour "
+        "are reported more than wastewater); missing types 1.0.",
+    )
+    reward_multiplier: float = Field(
+        1.0, ge=0, description="Effect of a reward scheme (有奖举报) on the report rate."
+    )
+    channel_ease_multiplier: float = Field(
+        1.0, ge=0, description="Effect of easy feedback channels on the report rate."
+    )
+
+
+class Sensors(_Model):
+    """Micro monitoring points (小微监测点)."""
+
+    coverage_share: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Share of townships covered, the highest-weight first (ignored when "
+        "`townships` is given).",
+    )
+    townships: list[str] | None = Field(None, description="Covered townships, by name.")
+    types: list[str] | None = Field(
+        None,
+        description="Incident types the sensors can see (e.g. wastewater and air, not dumped "
+        "waste); `null` for all.",
+    )
+    detection_probability: float = Field(0.9, ge=0, le=1, description="Chance of detection.")
+    delay_hours: Distribution = Field(
+        default_factory=lambda: Exponential(dist="exponential", mean=2.0),
+        description="Time from incident start to a sensor alarm.",
+    )
+
+
+class UpperInspections(_Model):
+    """Periodic campaigns by upper levels (上级检查) over a share of townships."""
+
+    interval_days: float | None = Field(
+        90.0, gt=0, description="Days between campaigns; `null` for none."
+    )
+    township_share: float = Field(
+        0.3, ge=0, le=1, description="Share of townships each campaign visits, at random."
+    )
+    detection_probability: float = Field(
+        0.8, ge=0, le=1, description="Chance a campaign finds an active incident it visits."
+    )
+
+
+def _handover() -> dict[str, Distribution]:
+    return {
+        "patrol": Lognormal(dist="lognormal", mean=24.0, cv=1.0),
+        "citizen": Fixed(dist="fixed", value=2.0),
+        "sensor": Fixed(dist="fixed", value=1.0),
+        "inspection": Fixed(dist="fixed", value=24.0),
+    }
+
+
+class Discovery(_Model):
+    """How incidents are found and reported. `channels` (default): grid patrols,
+    citizens, sensors and upper-level inspections, the first to find an incident wins;
+    `delay`: a single random delay (for validation and simple studies)."""
+
+    model: Literal["channels", "delay"] = Field(
+        "channels", description="`channels` or the single-delay stand-in `delay`."
+    )
+    patrol: Patrol = Field(default_factory=Patrol)
+    citizens: Citizens = Field(default_factory=Citizens)
+    sensors: Sensors = Field(default_factory=Sensors)
+    upper_inspections: UpperInspections = Field(default_factory=UpperInspections)
+    handover_hours: dict[Literal["patrol", "citizen", "sensor", "inspection"], Distribution] = (
+        Field(
+            default_factory=_handover,
+            description="Hand-over time from discovery to the report reaching the enforcement "
+            "unit, by channel (information sharing shortens it); missing channels keep "
+            "their defaults.",
+        )
+    )
+    delay_hours: Distribution = Field(
+        default_factory=lambda: Exponential(dist="exponential", mean=24.0),
+        description="`delay` model: time from incident start to discovery (if still active).",
+    )
+    channel: Literal["patrol", "citizen", "sensor", "inspection"] = Field(
+        "citizen", description="`delay` model: the channel recorded for every discovery."
+    )
+    reporting_delay_hours: Distribution = Field(
+        default_factory=lambda: Fixed(dist="fixed", value=1.0),
+        description="`delay` model: hand-over time from discovery to the report.",
+    )
+
+    @field_validator("handover_hours")
+    @classmethod
+    def _fill_handover(cls, given: dict[str, Distribution]) -> dict[str, Distribution]:
+        return {**_handover(), **given}
+
+
 class Travel(_Model):
     speed_kmh: float = Field(40.0, gt=0, description="Average road speed.")
     circuity_factor: float = Field(1.3, ge=1, description="Road distance / great-circle distance.")
@@ -201,6 +353,21 @@ class Travel(_Model):
         ge=0,
         description="Least one-way road distance of any trip: stands for the spread of sites "
         "inside a township, so a trip within the base's own township is not free.",
+    )
+
+
+class BurdenShifting(_Model):
+    """Where grid responsibility is weak, the townships shift routine work onto the
+    enforcement officers sunk among them: extra diverted share = ``max_extra_share`` x
+    (1 - grid strength / ``full_strength_hours_per_grid_week``), grid strength being the
+    source-inspection hours per grid and week of the unit's townships."""
+
+    enabled: bool = Field(False, description="Turn burden shifting on.")
+    full_strength_hours_per_grid_week: float = Field(
+        6.0, gt=0, description="Grid strength at which nothing more is shifted."
+    )
+    max_extra_share: float = Field(
+        0.3, ge=0, le=0.9, description="Extra diverted share where grids do nothing."
     )
 
 
@@ -245,6 +412,7 @@ class Enforcement(_Model):
         default_factory=lambda: Lognormal(dist="lognormal", mean=2.0, cv=0.5),
         description="Length of one piece of diverted work (one officer).",
     )
+    burden_shifting: BurdenShifting = Field(default_factory=lambda: BurdenShifting())
 
 
 class Inspections(_Model):

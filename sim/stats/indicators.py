@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..scenario.schema import CHANNELS
+
 INCIDENT_SCOPES = ("county", "unit", "township", "type", "severity")
 OFFICER_SCOPES = ("county", "unit")
 WORK_COLUMNS = ("onsite_hours", "travel_hours", "paperwork_hours", "inspection_hours")
@@ -28,6 +30,7 @@ INCIDENT_COLUMNS = (
     "pollution_hours",
     "travel_km",
     "partner_wait_hours",
+    "settled",
 )
 
 
@@ -54,6 +57,12 @@ def incident_indicators(
         "incidents": float(n),
         "share_undiscovered": _share((~discovered).sum(), n),
         "discovery_delay_h_mean": _mean((inc["discovered_h"] - inc["start_h"])[discovered]),
+        "discovery_delay_h_p90": _quantile((inc["discovered_h"] - inc["start_h"])[discovered], 0.9),
+        **{
+            f"share_found_{name}": _share((inc["channel"][discovered] == k).sum(), discovered.sum())
+            for k, name in enumerate(CHANNELS)
+        },
+        "share_settled": _share(inc["settled"].sum(), discovered.sum()),
         "response_h_mean": _mean(response),
         "response_h_median": _quantile(response, 0.5),
         "response_h_p90": _quantile(response, 0.9),
@@ -112,6 +121,7 @@ def summarise_replication(
     """Tidy table ``scope, group, indicator, value`` for one replication."""
     kept = incidents[~incidents["in_warmup"].to_numpy()]
     arrays = {c: kept[c].to_numpy(dtype=float) for c in INCIDENT_COLUMNS}
+    arrays["channel"] = kept["channel"].cat.codes.to_numpy()  # CHANNELS order; -1 none
     rows: list[tuple[str, str, str, float]] = []
 
     def add(scope: str, group: str, values: dict[str, float]) -> None:

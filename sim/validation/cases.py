@@ -85,6 +85,7 @@ class Case:
                 }
             },
             "discovery": {
+                "model": "delay",
                 "delay_hours": {"dist": "fixed", "value": 0},
                 "reporting_delay_hours": {"dist": "fixed", "value": 0},
             },

@@ -19,6 +19,7 @@ from ..scenario.schema import SEVERITIES, Duty, LoadedScenario, Scenario, Unit
 from .deployment import DEPLOYMENT_MODELS, Base, bureau
 from .duty import DutyCalendar
 from .geo import great_circle_km
+from .grid import GridLayout, build_grid
 from .layouts import generate_units
 
 
@@ -54,6 +55,7 @@ class World:
     units: tuple[UnitLayout, ...]
     unit_of_township: np.ndarray  # int index into units
     road_km: np.ndarray  # [point, point] one-way road km (townships are points 0..T-1)
+    grid: GridLayout  # patrol capacity and sensor coverage per township
 
     @property
     def n_townships(self) -> int:
@@ -112,6 +114,9 @@ def build_world(loaded: LoadedScenario) -> World:
     road_km = np.maximum(road * sc.travel.circuity_factor, sc.travel.min_trip_km)
     base_points = np.array([d[4] for d in drafts])
     aid_km = sc.enforcement.mutual_aid.max_km
+    grid = build_grid(loaded)
+    strength = grid.source_hours_per_grid_week()
+    shift = sc.enforcement.burden_shifting
 
     units = []
     for u, (uname, unit, county, base, base_point, coverage, homes) in enumerate(drafts):
@@ -130,11 +135,13 @@ def build_world(loaded: LoadedScenario) -> World:
                 duty=duty,
                 calendar=DutyCalendar.from_spec(duty),
                 on_call=frozenset(SEVERITIES.index(s) for s in duty.on_call.severities),
-                diverted_share=(
+                diverted_share=_diverted_share(
                     sc.enforcement.diverted_share
                     if unit.diverted_share is None
-                    else unit.diverted_share
-                ),
+                    else unit.diverted_share,
+                    shift,
+                    strength[[index[t] for t in coverage]],
+                ),  # fmt: skip
                 neighbours=tuple(int(v) for v in order if aid_km is None or dist[v] <= aid_km),
             )
         )
@@ -151,7 +158,16 @@ def build_world(loaded: LoadedScenario) -> World:
         units=tuple(units),
         unit_of_township=np.array([unit_index[covered_by[n]] for n in names], dtype=np.int64),
         road_km=road_km,
+        grid=grid,
     )
+
+
+def _diverted_share(base: float, shift, strength: np.ndarray) -> float:
+    """Diverted share of a unit, raised where its townships' grids are weak."""
+    if not shift.enabled:
+        return base
+    weak = max(0.0, 1.0 - float(strength.mean()) / shift.full_strength_hours_per_grid_week)
+    return min(0.95, base + shift.max_extra_share * weak)
 
 
 def _one_county(uname: str, unit: Unit, coverage, county_of: dict[str, str]) -> str:
