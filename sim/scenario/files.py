@@ -138,6 +138,9 @@ def locate(err: ScenarioError, main_file: Path, origins: Origins) -> ScenarioErr
     origin = origin_of(err.path, origins)
     if origin == SET:
         return ScenarioError(err.path, f"{err.message} (value from --set)", str(main_file))
+    if origin and "#" in origin:  # a compare file's variant: file#variants.<name>
+        file, prefix = origin.split("#", 1)
+        return ScenarioError(f"{prefix}.{err.path}", err.message, file)
     return err.located(origin or str(main_file))
 
 

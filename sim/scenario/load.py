@@ -64,7 +64,7 @@ def load_variant(
     if "units" in over:
         raw.pop("units", None)
     raw = merge(raw, over)
-    origins.update(dict.fromkeys(key_paths(over), str(plan_file)))
+    origins.update(dict.fromkeys(key_paths(over), f"{plan_file}#variants.{name}"))
     raw["name"] = name
     mine = f"variants.{name}"
     try:
