@@ -217,3 +217,16 @@ def test_bootstrap_quantiles_resample_whole_replications():
     shifted = pd.Series(np.concatenate([rng.exponential(5, 200) + 10 * k for k in range(4)]))
     for _, value, low, high in bootstrap_quantiles(shifted, reps):
         assert low < value < high and high - low > 5
+
+
+def test_a_changed_region_table_never_reuses_stale_runs(tmp_path):
+    import shutil
+
+    for name in ("pujiang_squadrons.yaml", "pujiang_townships.csv"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    scenario, out = tmp_path / "pujiang_squadrons.yaml", tmp_path / "res"
+    sim.run(scenario, replications=1, overrides=SHORT, out=out)
+    csv = tmp_path / "pujiang_townships.csv"
+    csv.write_text(csv.read_text().replace(",1.5\n", ",3.0\n"))
+    again = sim.run(scenario, replications=1, overrides=SHORT, out=out)
+    assert again.manifest["runs_reused"] == 0

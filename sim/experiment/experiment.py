@@ -149,7 +149,7 @@ def run_experiment(
                 for r in range(n):
                     if (v.name, r) in done:
                         continue
-                    key = run_key(_hashable(resolved[v.name]), seed, r)
+                    key = run_key(_hashable(resolved[v.name], v.loaded), seed, r)
                     if store is not None and store.has(key):
                         done[(v.name, r)] = store.load(key)
                         reused += 1
@@ -237,9 +237,12 @@ def _resolved(loaded: LoadedScenario, seed: int, n: int) -> dict[str, Any]:
     return out
 
 
-def _hashable(resolved: dict[str, Any]) -> dict[str, Any]:
-    """What a run's result depends on: not its name, description or replication count."""
-    return {k: v for k, v in resolved.items() if k not in ("name", "description", "replications")}
+def _hashable(resolved: dict[str, Any], loaded: LoadedScenario) -> dict[str, Any]:
+    """What a run's result depends on: the scenario (not its name, description or
+    replication count) and the region table's contents, not just its file name."""
+    out = {k: v for k, v in resolved.items() if k not in ("name", "description", "replications")}
+    out["region_rows"] = [t.model_dump() for t in loaded.townships]
+    return out
 
 
 def _region(loaded: LoadedScenario) -> Path | None:
