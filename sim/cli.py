@@ -134,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
         "scenarios",
         nargs="*",
         type=Path,
-        help="scenario files, or one compare file (default: scenarios/compare_models.yaml)",
+        help="scenario files, or one compare file "
+        "(default: scenarios/jinhua/deployment_models.yaml)",
     )
     _common(cmp)
     cmp.add_argument("--precision", type=_fraction, help="as for run, for every variant")

@@ -20,7 +20,7 @@ from .results import Results
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SCENARIO = ROOT / "scenarios" / "default.yaml"
-DEFAULT_COMPARE = ROOT / "scenarios" / "compare_models.yaml"
+DEFAULT_COMPARE = ROOT / "scenarios" / "jinhua" / "deployment_models.yaml"
 
 
 def run(
@@ -68,7 +68,8 @@ def compare(
     max_run_seconds: float | None = None,
 ) -> Results:
     """Variants on the same random numbers: several scenario files, or one compare file
-    (a base and named overrides); none runs the bundled comparison of deployment models."""
+    (a base and named overrides); none runs the bundled comparison of deployment models
+    on the calibrated Jinhua baseline."""
     paths = [Path(p) for p in scenarios] or [DEFAULT_COMPARE]
     plan: Any = None
     if len(paths) == 1 and is_compare_file(paths[0]):
