@@ -139,12 +139,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(cmp)
     cmp.add_argument("--precision", type=_fraction, help="as for run, for every variant")
+    cmp.add_argument("--no-report", dest="report", action="store_false", help="skip report.html")
 
     swp = sub.add_parser("sweep", help="run a parameter sweep (grid or Latin hypercube)")
     swp.add_argument("plan", type=Path, help="sweep file")
     _common(swp)
     swp.add_argument(
         "--keep-records", action="store_true", help="also merge every run's record tables"
+    )
+    swp.add_argument("--no-report", dest="report", action="store_false", help="skip report.html")
+
+    rep = sub.add_parser(
+        "report", help="write RESULTS_DIR/report.html and its figures (PNG and SVG)"
+    )
+    rep.add_argument("results_dir", type=Path)
+    rep.add_argument(
+        "--target-hours", type=_positive_float, default=4.0, help="response target (h)"
     )
 
     val = sub.add_parser("validate", help="check scenario files without running them")
@@ -187,6 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "layout": _layout,
             "schema": _schema,
             "validate-model": _validate_model,
+            "report": _report,
         }.get(args.command)
         if command is None:
             build_parser().print_help()
@@ -243,7 +254,7 @@ def _compare(args: argparse.Namespace) -> int:
     results = compare(paths, **_options(args, out), precision=args.precision)
     if not args.quiet:
         print(_compare_table(results))
-    return _finish(results, out)
+    return _finish(results, out, report=args.report)
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -259,10 +270,10 @@ def _sweep(args: argparse.Namespace) -> int:
             f"{len(results.variants)} points x {m['replications']} replications, "
             f"{m['wall_time_s']:.1f} s; a row per point and replication in sweep.parquet"
         )
-    return _finish(results, out)
+    return _finish(results, out, report=args.report)
 
 
-def _finish(results, out: Path) -> int:
+def _finish(results, out: Path, report: bool = False) -> int:
     failures = results.manifest["failures"]
     if failures:
         print(
@@ -271,7 +282,18 @@ def _finish(results, out: Path) -> int:
             file=sys.stderr,
         )
     print(f"results written to {out}/")
+    if report and len(results.summary):
+        from .report import write_report
+
+        print(f"report written to {write_report(out, results=results)}")
     return 1 if failures else 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    print(f"report written to {write_report(args.results_dir, target_hours=args.target_hours)}")
+    return 0
 
 
 def _fmt(fmt: str, v: dict) -> str:

@@ -1,0 +1,242 @@
+"""Tables the report and the figures share: indicator labels, intervals, the monthly ranking.
+
+Kept apart from plotting so a notebook can get the numbers behind a figure (the
+ranking above all, which is a table first and a picture second) without drawing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from ..experiment.results import Results
+
+MONTH_DAYS = 30.0
+
+# indicator -> (label, unit); unit "share" is shown as a percentage
+INDICATORS: dict[str, tuple[str, str]] = {
+    "incidents": ("incidents in the measured window", "count"),
+    "share_undiscovered": ("never discovered", "share"),
+    "discovery_delay_h_mean": ("discovery delay, mean", "h"),
+    "discovery_delay_h_p90": ("discovery delay, p90", "h"),
+    "share_found_patrol": ("found by grid patrols", "share"),
+    "share_found_citizen": ("found by citizens", "share"),
+    "share_found_sensor": ("found by sensors", "share"),
+    "share_found_inspection": ("found by upper-level inspections", "share"),
+    "share_settled": ("settled by the grid officer", "share"),
+    "response_h_mean": ("response time, mean", "h"),
+    "response_h_median": ("response time, median", "h"),
+    "response_h_p90": ("response time, p90", "h"),
+    "response_working_h_mean": ("response time in duty hours, mean", "duty h"),
+    "response_working_h_p90": ("response time in duty hours, p90", "duty h"),
+    "team_wait_h_mean": ("wait for a legal team, mean", "h"),
+    "start_to_arrival_h_mean": ("incident start to team on site, mean", "h"),
+    "pollution_hours_total": ("pollution-hours, total", "h"),
+    "pollution_hours_mean": ("pollution-hours per incident", "h"),
+    "two_person_compliance": ("two-person compliance", "share"),
+    "share_borrowed": ("teams with borrowed officers", "share"),
+    "partner_wait_h_mean": ("wait for a partner, mean per report", "h"),
+    "share_waited_for_partner": ("reports that waited for a partner", "share"),
+    "share_unserved": ("reports unserved at the horizon", "share"),
+    "backlog_mean": ("reports waiting, time average", "reports"),
+    "travel_km_mean": ("road distance per team, mean", "km"),
+    "officers": ("officers", "count"),
+    "utilisation_mean": ("officer utilisation, mean", "share"),
+    "utilisation_cv": ("utilisation spread between officers (CV)", "ratio"),
+    "utilisation_max_min": ("busiest / least busy officer", "ratio"),
+    "travel_share": ("travel share of working time", "share"),
+    "inspection_share_of_duty": ("planned inspections, share of duty", "share"),
+    "diverted_share_of_duty": ("diverted work, share of duty", "share"),
+    "overtime_hours_mean": ("overtime per officer", "h"),
+    "inspections_planned": ("planned inspections", "count"),
+    "inspections_done_share": ("planned inspections done", "share"),
+}
+
+# what policy staff look at first; the full list is in the report's details
+HEADLINE = (
+    "incidents",
+    "response_h_mean",
+    "response_h_median",
+    "response_h_p90",
+    "response_working_h_mean",
+    "team_wait_h_mean",
+    "two_person_compliance",
+    "share_waited_for_partner",
+    "share_unserved",
+    "share_undiscovered",
+    "discovery_delay_h_mean",
+    "start_to_arrival_h_mean",
+    "pollution_hours_mean",
+    "pollution_hours_total",
+    "utilisation_mean",
+    "utilisation_cv",
+    "travel_share",
+    "diverted_share_of_duty",
+    "overtime_hours_mean",
+    "backlog_mean",
+)
+
+HIGHER_IS_BETTER = frozenset(
+    {
+        "two_person_compliance",
+        "share_found_patrol",
+        "share_found_sensor",
+        "inspections_done_share",
+    }
+)
+
+
+def label(indicator: str, with_unit: bool = True) -> str:
+    """Axis and table label: percentages for shares, so a reader never guesses a scale."""
+    text, unit = INDICATORS.get(indicator, (indicator.replace("_", " "), ""))
+    if not with_unit or unit in ("", "count", "ratio"):
+        return text
+    return f"{text} ({'%' if unit == 'share' else unit})"
+
+
+def is_share(indicator: str) -> bool:
+    return INDICATORS.get(indicator, ("", ""))[1] == "share"
+
+
+def fmt_value(indicator: str, x: float | None, digits: int = 3) -> str:
+    """A number as the report shows it: shares in per cent, others to about 3 figures."""
+    if x is None or not math.isfinite(x):
+        return "–"
+    if is_share(indicator):
+        return f"{100 * x:.1f}%"
+    if x != 0 and abs(x) < 10 ** -(digits - 1):
+        return f"{x:.2g}"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.{max(0, digits - 1 - int(math.floor(math.log10(abs(x)))))}f}" if x else "0"
+
+
+def fmt_interval(indicator: str, low: float | None, high: float | None) -> str:
+    if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
+        return ""
+    return f"[{fmt_value(indicator, low)}, {fmt_value(indicator, high)}]"
+
+
+def by_variant(
+    results: Results,
+    scope: str = "all",
+    indicators: Sequence[str] | None = None,
+    variants: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """``summary`` rows of one scope, in the results' variant order and the given indicators'."""
+    s = results.summary
+    s = s[s["scope"] == scope]
+    variants = list(variants or results.variants)
+    s = s[s["variant"].isin(variants)]
+    if indicators is not None:
+        s = s[s["indicator"].isin(indicators)]
+        order = {k: i for i, k in enumerate(indicators)}
+        s = s.assign(_i=s["indicator"].map(order))
+    else:
+        s = s.assign(_i=0)
+    s = s.assign(_v=s["variant"].map({v: i for i, v in enumerate(variants)}))
+    return s.sort_values(["_v", "_i"], kind="stable").drop(columns=["_v", "_i"])
+
+
+def kept_incidents(results: Results, variant: str | None = None) -> pd.DataFrame:
+    """Incidents that count (started after the warm-up), of one variant or all."""
+    inc = results.incidents
+    if inc.empty:
+        return inc
+    if variant is not None:
+        inc = inc[inc["variant"] == variant]
+    return inc[~inc["in_warmup"].astype(bool)]
+
+
+def monthly_ranking(
+    results: Results, variant: str | None = None, folder: str | Path | None = None
+) -> pd.DataFrame:
+    """The article's monthly township ranking (proposal 2), one row per township and month.
+
+    Score: **pollution-hours of the incidents that started in the month** (mean over
+    replications), rank 1 = fewest. That is what monitoring data would show the public:
+    it grows with how often a township pollutes, how late its grid finds it and how
+    long enforcement takes, so a township cannot rank well by any one of them alone.
+    Months are whole 30-day periods after the warm-up; a last, shorter period is left
+    out so every month is judged on the same length of time. Ties share the best rank.
+    Every township of the region is ranked, those without incidents too (read from the
+    region CSV, found as for maps: ``folder`` or the scenario's source file).
+    """
+    variant = variant or results.variants[0]
+    inc = kept_incidents(results, variant)
+    if inc.empty:
+        return pd.DataFrame()
+    sc = results.scenarios[variant]
+    warmup_h = float(sc["warmup_days"]) * 24
+    months = int((float(sc["horizon_days"]) - float(sc["warmup_days"])) // MONTH_DAYS)
+    if months < 1:
+        return pd.DataFrame()
+    month = ((inc["start_h"].to_numpy() - warmup_h) // (MONTH_DAYS * 24)).astype(int) + 1
+    inc = inc.assign(month=month, response_h=inc["arrived_h"] - inc["reported_h"])
+    inc = inc[inc["month"] <= months]
+    reps = max(1, int(results.incidents.loc[results.incidents["variant"] == variant,
+                                            "replication"].nunique()))  # fmt: skip
+    county_of = _region_counties(results, variant, folder)
+    names = list(county_of)
+    grid = pd.MultiIndex.from_product([names, range(1, months + 1)], names=["township", "month"])
+    township = inc["township"].astype(str)
+    g = inc.groupby([township, inc["month"]])
+    table = pd.DataFrame(
+        {
+            "incidents": g.size() / reps,
+            "pollution_hours": g["pollution_hours"].sum() / reps,
+            "discovered_share": g["discovered_h"].count() / g.size(),
+            "attended": g["response_h"].count() / reps,
+            "response_h_mean": g["response_h"].mean(),
+        }
+    ).reindex(grid)
+    counts = ["incidents", "pollution_hours", "attended"]
+    table[counts] = table[counts].fillna(0.0)
+    table = table.reset_index()
+    table.insert(1, "county", table["township"].map(county_of))
+    table["rank"] = (
+        table.groupby("month")["pollution_hours"].rank(method="min", ascending=True).astype(int)
+    )
+    return table.sort_values(["month", "rank", "township"]).reset_index(drop=True)
+
+
+def _region_counties(results: Results, variant: str, folder: str | Path | None) -> dict[str, str]:
+    """Township -> county for the whole region; from the incidents if the region CSV
+    cannot be found (then townships that never had an incident are missing)."""
+    from .geography import NoData, load_variant
+
+    try:
+        loaded = load_variant(results, variant, folder)
+        return {t.township: t.county for t in loaded.townships}
+    except NoData:
+        towns = results.incidents.loc[results.incidents["variant"] == variant]
+        seen = towns.groupby("township", observed=True)["county"].first().astype(str)
+        return dict(sorted(seen.to_dict().items()))
+
+
+def ranking_summary(monthly: pd.DataFrame) -> pd.DataFrame:
+    """One row per township over all months, best mean rank first."""
+    if monthly.empty:
+        return monthly
+    g = monthly.groupby("township", sort=False)
+    out = pd.DataFrame(
+        {
+            "county": g["county"].first(),
+            "mean_rank": g["rank"].mean(),
+            "best_rank": g["rank"].min(),
+            "worst_rank": g["rank"].max(),
+            "months_in_bottom_3": g["rank"].apply(
+                lambda r: int((r > monthly["township"].nunique() - 3).sum())
+            ),
+            "incidents_per_month": g["incidents"].mean(),
+            "pollution_hours_per_month": g["pollution_hours"].mean(),
+        }
+    )
+    # pooled over months: each month weighs by the teams that arrived in it
+    weighted = monthly.assign(_w=monthly["response_h_mean"] * monthly["attended"])
+    wg = weighted[monthly["attended"] > 0].groupby("township")
+    out["response_h_mean"] = wg["_w"].sum() / wg["attended"].sum()
+    return out.sort_values(["mean_rank", "pollution_hours_per_month"]).reset_index()
