@@ -155,3 +155,31 @@ def test_layout_prints_units_that_reproduce_the_generated_run(tmp_path, example_
     generated = sim.run(example_path, overrides=gen, seed=3)
     written = sim.run(example_path, overrides=[f"units={json.dumps(units)}"], seed=3)
     pd.testing.assert_frame_equal(generated.incidents, written.incidents)
+
+
+def test_a_variant_replaces_a_distribution_whole(tmp_path):
+    from conftest import EXAMPLES
+
+    variant = tmp_path / "v.yaml"
+    variant.write_text(
+        f"extends: {EXAMPLES / 'pujiang_squadrons.yaml'}\n"
+        "discovery: {handover_hours: {patrol: {dist: fixed, value: 2}}}\n"
+    )
+    loaded = sim.load_scenario(variant)
+    assert loaded.scenario.discovery.handover_hours["patrol"].mean == 2
+
+
+def test_compare_with_no_scenario_ends_with_the_path_of_a_full_report(tmp_path, capsys):
+    out = tmp_path / "default"
+    argv = ["compare", "--out", str(out), "--replications", "2", "--jobs", "2", "--quiet",
+            "--set", "horizon_days=40", "--set", "warmup_days=5"]  # fmt: skip
+    assert main(argv) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    report = out / "report.html"
+    assert last.endswith(str(report)) and report.exists()
+    html = report.read_text()
+    assert html.count("<img") >= 6 and html.count("<table") >= 4
+    assert 'src="http' not in html and "<script" not in html  # self-contained
+    assert {"baseline", "stationed", "squadron", "central", "integrated"} <= set(
+        json.loads((out / "summary.json").read_text())
+    )

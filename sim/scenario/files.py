@@ -108,9 +108,11 @@ def read_with_extends(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[st
 
 
 def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Mappings merge key by key, except a distribution (a mapping with ``dist``), which
+    replaces the base's whole: its parameters only make sense together."""
     out = dict(base)
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
+        if isinstance(value, dict) and "dist" not in value and isinstance(out.get(key), dict):
             out[key] = merge(out[key], value)
         else:
             out[key] = value
