@@ -235,3 +235,24 @@ def test_add_duty_hours_inverts_duty_hours_between(duty, t, hours):
     if hours > 0:
         # earliest: the last moments before `done` are duty, so any earlier time falls short
         assert cal.duty_hours_between(max(t, done - 1e-6), done) > 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    shifts=st.sampled_from(
+        [[(8.5, 12.0), (13.5, 17.5)], [(0.0, 6.0), (22.0, 24.0)], [(0.0, 24.0)], [(9.0, 9.25)]]
+    ),
+    days=st.sets(st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), min_size=1),
+    a=st.lists(st.floats(0, 5000), min_size=1, max_size=20),
+    length=st.floats(0, 400),
+)
+def test_cumulative_in_bulk_agrees_with_duty_hours_between(shifts, days, a, length):
+    """The records count busy duty hours in bulk; they must equal the one-at-a-time sums."""
+    cal = DutyCalendar.from_spec(
+        Duty(shifts=[{"start_hour": s, "end_hour": e} for s, e in shifts], weekdays=sorted(days))
+    )
+    lo = np.array(a)
+    hi = lo + length
+    bulk = cal.cumulative(hi) - cal.cumulative(lo)
+    one = [cal.duty_hours_between(x, y) for x, y in zip(lo, hi, strict=True)]
+    assert np.allclose(bulk, one, atol=1e-9)

@@ -28,7 +28,7 @@ ACTIVITIES = ("onsite", "travel", "paperwork", "inspection", "diverted")
 class Officer:
     __slots__ = (
         "id", "unit", "home", "loc", "free", "free_since", "pending", "hours",
-        "busy_in_duty", "busy_total", "calendar",
+        "busy_from", "busy_to", "calendar",
     )  # fmt: skip
 
     def __init__(self, ident: str, unit: int, home: int, calendar: DutyCalendar) -> None:
@@ -40,8 +40,8 @@ class Officer:
         self.free_since = 0.0
         self.pending: list[float] = []  # diverted tasks waiting for this officer
         self.hours = dict.fromkeys(ACTIVITIES, 0.0)
-        self.busy_in_duty = 0.0
-        self.busy_total = 0.0
+        self.busy_from: list[float] = []  # busy stretches inside the measured window,
+        self.busy_to: list[float] = []  # turned into duty hours once, at the end
         self.calendar = calendar
 
     def spend(self, activity: str, a: float, b: float, window: tuple[float, float]) -> None:
@@ -51,11 +51,18 @@ class Officer:
             self.hours[activity] += y - x
 
     def busy(self, a: float, b: float, window: tuple[float, float]) -> None:
-        """Book [a, b] as busy: once per stretch of work, since the calendar costs most."""
+        """Book [a, b] as busy (clipped to the window); its duty hours are counted in bulk
+        by the records, since calendar arithmetic per stretch was the top of the profile."""
         x, y = max(a, window[0]), min(b, window[1])
         if y > x:
-            self.busy_total += y - x
-            self.busy_in_duty += self.calendar.duty_hours_between(x, y)
+            self.busy_from.append(x)
+            self.busy_to.append(y)
+
+    def busy_hours(self) -> tuple[float, float]:
+        """(all busy hours, busy hours on duty) in the window."""
+        a, b = np.asarray(self.busy_from), np.asarray(self.busy_to)
+        in_duty = self.calendar.cumulative(b) - self.calendar.cumulative(a)
+        return float((b - a).sum()), float(np.maximum(in_duty, 0.0).sum())
 
 
 class Work:

@@ -112,6 +112,7 @@ def officer_table(world: World, officers: list[Officer], replication: int) -> pd
     for o in officers:
         unit = world.units[o.unit]
         duty = unit.calendar.duty_hours_between(*window)
+        busy, busy_in_duty = o.busy_hours()
         rows.append(
             {
                 "replication": replication,
@@ -121,9 +122,9 @@ def officer_table(world: World, officers: list[Officer], replication: int) -> pd
                 "post": world.township_names[o.home] if o.home < world.n_townships else "",
                 "duty_hours": duty,
                 **{f"{a}_hours": o.hours[a] for a in ACTIVITIES},
-                "idle_hours": duty - o.busy_in_duty,
-                "overtime_hours": o.busy_total - o.busy_in_duty,
-                "utilisation": o.busy_in_duty / duty if duty > 0 else np.nan,
+                "idle_hours": duty - busy_in_duty,
+                "overtime_hours": busy - busy_in_duty,
+                "utilisation": busy_in_duty / duty if duty > 0 else np.nan,
             }
         )
     return pd.DataFrame(rows)

@@ -18,6 +18,8 @@ import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..scenario.schema import WEEKDAYS, Duty
 
 DAY_H = 24.0
@@ -114,6 +116,25 @@ class DutyCalendar:
         week, i = divmod(j, len(self.starts))
         start = week * WEEK_H + self.starts[i]
         return self.before[i] + min(max(t - start, 0.0), self.ends[i] - self.starts[i])
+
+    def cumulative(self, t: np.ndarray) -> np.ndarray:
+        """Duty hours in [0, t] for an array of times: ``duty_hours_between`` in bulk.
+
+        The same window arithmetic as ``_index`` and ``_into``, vectorised, so the
+        model can book busy stretches as plain numbers and convert them once at the end.
+        """
+        t = np.asarray(t, dtype=float)
+        if self.always:
+            return t.copy()
+        n = len(self.starts)
+        starts, ends = np.asarray(self.starts), np.asarray(self.ends)
+        week = np.floor(t / WEEK_H)
+        j = week * n + np.searchsorted(starts, t - week * WEEK_H, side="right") - 1
+        wk, i = np.divmod(j, n)
+        i = i.astype(np.int64)
+        start = wk * WEEK_H + starts[i]
+        inside = np.clip(t - start, 0.0, ends[i] - starts[i])
+        return wk * self.weekly_duty_hours + np.asarray(self.before)[i] + inside
 
     def duty_hours_between(self, a: float, b: float) -> float:
         """Hours of duty inside [a, b]; 0 if ``b <= a``.
