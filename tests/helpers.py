@@ -23,3 +23,17 @@ def example_raw() -> dict[str, Any]:
 def simulate_raw(raw: dict[str, Any], seed: int = 1, replication: int = 0) -> Records:
     world = build_world(from_mapping(copy.deepcopy(raw), base_dir=EXAMPLES))
     return simulate(world, seed, replication)
+
+
+# Township-level units per Jinhua county in the NBS 2019 list (147 in all).
+NBS_COUNTS = {
+    "Wucheng": 27,
+    "Jindong": 11,
+    "Wuyi": 18,
+    "Pujiang": 15,
+    "Panan": 14,
+    "Lanxi": 16,
+    "Yiwu": 14,
+    "Dongyang": 18,
+    "Yongkang": 14,
+}

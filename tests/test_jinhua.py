@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 
 import pytest
+from helpers import NBS_COUNTS
 
 import sim
 from sim.experiment.plans import compare_variants, is_compare_file
@@ -20,18 +21,6 @@ from sim.world import build_world
 JINHUA = Path(__file__).resolve().parent.parent / "scenarios" / "jinhua"
 BASELINE = JINHUA / "baseline.yaml"
 
-# Township-level units per county in the NBS 2019 list (147 in all).
-COUNTS = {
-    "Wucheng": 27,
-    "Jindong": 11,
-    "Wuyi": 18,
-    "Pujiang": 15,
-    "Panan": 14,
-    "Lanxi": 16,
-    "Yiwu": 14,
-    "Dongyang": 18,
-    "Yongkang": 14,
-}
 CASES_BAND = (1400, 1800)  # Jinhua's violation cases a year, 2015-2018 (1,479 in 2015)
 DONGYANG_CASES = 450  # Dongyang 2019
 DONGYANG_BAND = (0.8 * DONGYANG_CASES, 1.2 * DONGYANG_CASES)
@@ -70,8 +59,8 @@ def test_region_counts_per_county():
     rows = _rows()
     assert len(rows) == 147
     assert len({r["township"] for r in rows}) == 147
-    counts = {c: sum(r["county"] == c for r in rows) for c in COUNTS}
-    assert counts == COUNTS
+    counts = {c: sum(r["county"] == c for r in rows) for c in NBS_COUNTS}
+    assert counts == NBS_COUNTS
     assert sum(r["dev_zone"] == "true" for r in rows) == 8
     assert all(float(r["weight"]) > 0 for r in rows)
 
@@ -86,7 +75,7 @@ def test_every_township_in_one_county_and_one_unit(name, loaded):
     world = build_world(loaded)
     assert len(world.township_names) == 147
     counties = [world.county_names[i] for i in world.township_county]
-    assert {c: counties.count(c) for c in COUNTS} == COUNTS
+    assert {c: counties.count(c) for c in NBS_COUNTS} == NBS_COUNTS
     covered = [t for u in world.units for t in u.townships]
     assert sorted(covered) == list(range(147))  # each township in exactly one unit
     for unit in world.units:  # a unit covers townships of its own county only
@@ -128,7 +117,7 @@ def test_yiwu_five_squadrons_of_two_or_three(baseline_world):
 
 
 def test_county_models_and_city_total(baseline_world):
-    models = {c: {u.model for u in _units(baseline_world, c)} for c in COUNTS}
+    models = {c: {u.model for u in _units(baseline_world, c)} for c in NBS_COUNTS}
     for c in ("Dongyang", "Yongkang", "Lanxi"):
         assert models[c] == {"stationed"}
     for c in ("Yiwu", "Pujiang", "Wuyi", "Panan", "Jindong"):
@@ -143,7 +132,7 @@ def test_same_staff_in_every_deployment_model():
     assert len(worlds) == 5
     for name, world in worlds.items():
         per_county = {
-            c: sum(len(u.officer_homes) for u in world.units if u.county == c) for c in COUNTS
+            c: sum(len(u.officer_homes) for u in world.units if u.county == c) for c in NBS_COUNTS
         }
         assert sum(per_county.values()) == 100, name
         assert per_county["Wucheng"] == 8 and per_county["Lanxi"] == 10, name

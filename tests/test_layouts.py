@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from helpers import NBS_COUNTS
 
 from sim.scenario.load import from_mapping
 from sim.scenario.region import read_townships
@@ -28,17 +29,6 @@ def read_csv(name: str) -> list[dict[str, str]]:
 TOWNSHIPS = read_csv("townships.csv")
 COUNTIES = {r["county"]: r for r in read_csv("counties.csv")}
 POINT = {r["township"]: (float(r["lat_deg"]), float(r["lon_deg"])) for r in TOWNSHIPS}
-NBS_COUNTS = {
-    "Wucheng": 27,
-    "Jindong": 11,
-    "Wuyi": 18,
-    "Pujiang": 15,
-    "Panan": 14,
-    "Lanxi": 16,
-    "Yiwu": 14,
-    "Dongyang": 18,
-    "Yongkang": 14,
-}
 MODELS = ("stationed", "squadron", "central", "integrated")
 ZONE_MAX = {"stationed": 4, "squadron": 3, "central": 3, "integrated": 3}
 TEAM = 2

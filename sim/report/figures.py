@@ -198,6 +198,13 @@ def _errors(mean: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(err), np.maximum(err, 0), 0.0)
 
 
+def _interval_points(ax: Any, rows: pd.DataFrame, y: np.ndarray, colour: Any, **kw: Any) -> None:
+    """Means as points with their 95% intervals, one row of ``rows`` per ``y``."""
+    m = rows["mean"].to_numpy(dtype=float)
+    err = _errors(m, rows["ci95_low"].to_numpy(float), rows["ci95_high"].to_numpy(float))
+    ax.errorbar(m, y, xerr=err, fmt="o", ms=5, color=colour, elinewidth=1.5, capsize=2.5, **kw)
+
+
 def _short(path: str) -> str:
     """A dotted parameter path by its last two parts: enough to tell parameters apart."""
     return ".".join(path.split(".")[-2:])
@@ -314,18 +321,7 @@ def response_by_county(
     for j, v in enumerate(present):
         mine = s[s["variant"] == v].set_index("group").reindex(order)
         y = np.arange(len(order)) - band / 2 + step * (j + 0.5)
-        m = mine["mean"].to_numpy(dtype=float)
-        ax.errorbar(
-            m,
-            y,
-            xerr=_errors(m, mine["ci95_low"].to_numpy(float), mine["ci95_high"].to_numpy(float)),
-            fmt="o",
-            ms=5,
-            color=colours[v],
-            elinewidth=1.5,
-            capsize=2.5,
-            label=v,
-        )
+        _interval_points(ax, mine, y, colours[v], label=v)
     ax.set_yticks(np.arange(len(order)), order)
     ax.set_ylim(len(order) - 0.5, -0.5)
     ax.set_xlim(left=0)
@@ -361,18 +357,8 @@ def response_by_unit(
     axes = fig.subplots(len(present), 1, sharex=True, height_ratios=heights, squeeze=False)[:, 0]
     for ax, v in zip(axes, present, strict=True):
         mine = rows[v]
-        m = mine["mean"].to_numpy(dtype=float)
         y = np.arange(len(mine))
-        ax.errorbar(
-            m,
-            y,
-            xerr=_errors(m, mine["ci95_low"].to_numpy(float), mine["ci95_high"].to_numpy(float)),
-            fmt="o",
-            ms=5,
-            color=colours[v],
-            elinewidth=1.5,
-            capsize=2.5,
-        )
+        _interval_points(ax, mine, y, colours[v])
         names = []
         for unit in mine["group"]:
             n = staff.get((v, unit), np.nan)

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from .distributions import DIST_NAMES, _Dist
+from .distributions import _Dist
 from .schema import Scenario
 
 DIST_DOC = (
@@ -116,6 +116,3 @@ def _default(field: Any) -> str:
     if isinstance(value, str):
         return f'`"{value}"`' if value == "" else f"`{value}`"
     return f"`{value}`"
-
-
-__all__ = ["DIST_NAMES", "json_schema", "markdown_reference"]

@@ -20,7 +20,6 @@ from .distributions import Distribution, Exponential, Fixed, Gamma, Lognormal
 SEVERITIES = ("minor", "moderate", "major")
 CHANNELS = ("patrol", "citizen", "sensor", "inspection")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DEPLOYMENT_MODELS = ("stationed", "squadron", "central", "integrated")
 
 Probability = Annotated[float, Field(ge=0, le=1)]
 
