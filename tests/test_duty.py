@@ -256,3 +256,69 @@ def test_cumulative_in_bulk_agrees_with_duty_hours_between(shifts, days, a, leng
     bulk = cal.cumulative(hi) - cal.cumulative(lo)
     one = [cal.duty_hours_between(x, y) for x, y in zip(lo, hi, strict=True)]
     assert np.allclose(bulk, one, atol=1e-9)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    duty=duties() | st.just(Duty(always=True)),
+    a=st.lists(st.floats(0, 80 * WEEK, allow_nan=False), min_size=1, max_size=30),
+    b=st.lists(st.floats(0, 80 * WEEK, allow_nan=False), min_size=1, max_size=30),
+    length=st.floats(0, 400),
+)
+def test_duty_hours_between_many_is_bit_for_bit_the_scalar_one(duty, a, b, length):
+    """The model logs partner-wait intervals and converts them in bulk at the end: the
+    numbers must be exactly those one call per interval gave (including b <= a and
+    windows touching the ends of the interval)."""
+    cal = DutyCalendar.from_spec(duty)
+    k = min(len(a), len(b))
+    lo = np.array(a[:k] + a[:k] + [s + 7 * WEEK for s in cal.starts] + [0.0])
+    hi = np.array(b[:k] + [x + length for x in a[:k]] + [e + 9 * WEEK for e in cal.ends] + [0.0])
+    bulk = cal.duty_hours_between_many(lo, hi)
+    one = np.array([cal.duty_hours_between(x, y) for x, y in zip(lo, hi, strict=True)])
+    assert bulk.tobytes() == one.tobytes()
+
+
+@FEW
+@given(duty=duties(), t=times | st.floats(0, 80 * WEEK))
+def test_on_duty_is_its_window_arithmetic(duty, t):
+    """``on_duty`` is inlined for speed; it must answer as the window lookup does,
+    including at window starts and ends."""
+    cal = DutyCalendar.from_spec(duty)
+    for x in (t, *cal.starts, *cal.ends, *(s + 3 * WEEK for s in cal.starts)):
+        assert cal.on_duty(x) == (x < cal._window(cal._index(x))[1])
+
+
+@FEW
+@given(
+    duty=duties() | st.just(Duty(always=True)),
+    t=st.just(0.0) | times,
+    hours=st.lists(st.just(0.0) | st.floats(1e-6, 3000), min_size=1, max_size=30),
+)
+def test_add_duty_hours_many_is_bit_for_bit_the_scalar_one(duty, t, hours):
+    """Diverted work is mapped onto the calendar in bulk: exactly the scalar numbers."""
+    cal = DutyCalendar.from_spec(duty)
+    hours = hours + [cal.weekly_duty_hours, 3 * cal.weekly_duty_hours, *cal.before[1:]]
+    bulk = cal.add_duty_hours_many(t, np.array(hours))
+    one = np.array([cal.add_duty_hours(t, h) for h in hours])
+    assert bulk.tobytes() == one.tobytes()
+
+
+@FEW
+@given(duty=duties(), t=st.lists(st.floats(0, 80 * WEEK), min_size=1, max_size=30))
+def test_cumulative_is_the_window_arithmetic_bit_for_bit(duty, t):
+    """Busy duty hours are counted with ``cumulative``: pinned to the arithmetic it was
+    written as (window index, then its week and pattern window by divmod)."""
+    cal = DutyCalendar.from_spec(duty)
+    t = np.array(t + [s + 2 * WEEK for s in cal.starts] + [e + WEEK for e in cal.ends])
+    if cal.always:  # every hour is duty (shifts around the clock, every day)
+        assert cal.cumulative(t).tobytes() == t.tobytes()
+        return
+    n = len(cal.starts)
+    starts, ends = np.asarray(cal.starts), np.asarray(cal.ends)
+    week = np.floor(t / WEEK)
+    j = week * n + np.searchsorted(starts, t - week * WEEK, side="right") - 1
+    wk, i = np.divmod(j, n)
+    i = i.astype(np.int64)
+    inside = np.clip(t - (wk * WEEK + starts[i]), 0.0, ends[i] - starts[i])
+    want = wk * cal.weekly_duty_hours + np.asarray(cal.before)[i] + inside
+    assert cal.cumulative(t).tobytes() == want.tobytes()

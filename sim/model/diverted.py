@@ -18,24 +18,37 @@ from .streams import Streams
 
 def diverted_tasks(
     world: World, officer_ids: list[str], officer_units: list[int], streams: Streams
-) -> list[tuple[float, int, float]]:
-    """``(release_h, officer index, hours)`` for every task of the run, in time order."""
+) -> tuple[list[float], list[int], list[float]]:
+    """``(release_h, officer index, hours)`` of every task of the run, as three lists in
+    time order (then officer, then hours)."""
     sc = world.scenario
     horizon = sc.horizon_hours
     task = sc.enforcement.diverted_task_hours
-    out: list[tuple[float, int, float]] = []
+    # duty positions, officers and lengths by calendar: mapped onto each calendar at once
+    by_cal: dict = {}
+    duty_total = {}
     for k, (ident, u) in enumerate(zip(officer_ids, officer_units, strict=True)):
         unit = world.units[u]
         if unit.diverted_share <= 0:
             continue
         cal = unit.calendar
-        duty_total = cal.duty_hours_between(0.0, horizon)
+        if cal not in duty_total:
+            duty_total[cal] = cal.duty_hours_between(0.0, horizon)
         rng = streams.rng(f"diverted.{ident}")
-        n = int(rng.poisson(unit.diverted_share * duty_total / task.mean))
-        at = np.sort(rng.uniform(0.0, duty_total, n))
+        n = int(rng.poisson(unit.diverted_share * duty_total[cal] / task.mean))
+        at = np.sort(rng.uniform(0.0, duty_total[cal], n))
         hours = task.sample(rng, n)
-        out.extend(
-            (cal.add_duty_hours(0.0, float(x)), k, float(h)) for x, h in zip(at, hours, strict=True)
-        )
-    out.sort()
-    return out
+        group = by_cal.setdefault(cal, ([], [], []))
+        group[0].append(at)
+        group[1].append(np.full(n, k, dtype=np.int64))
+        group[2].append(np.asarray(hours, dtype=float))
+    if not by_cal:
+        return [], [], []
+    release, who, length = [], [], []
+    for cal, (at, k, h) in by_cal.items():
+        release.append(cal.add_duty_hours_many(0.0, np.concatenate(at)))
+        who.extend(k)
+        length.extend(h)
+    t, k, h = np.concatenate(release), np.concatenate(who), np.concatenate(length)
+    order = np.lexsort((h, k, t))  # as sorting (t, k, h) tuples
+    return t[order].tolist(), k[order].tolist(), h[order].tolist()

@@ -13,7 +13,7 @@ served" honest and is what queueing theory's checks assume.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -37,35 +37,54 @@ DISPATCH_ORDERS: dict[str, OrderKey] = {"fifo": fifo_key, "severity": severity_k
 
 
 class JobQueue:
-    """A unit's waiting jobs, kept sorted by the dispatch order's key."""
+    """A unit's waiting jobs, kept sorted by the dispatch order's key, with a count of
+    the waiting jobs of each severity (so an off-duty unit can tell at once whether
+    anyone is to be called out)."""
 
     def __init__(self, key: OrderKey) -> None:
         self.key = key
-        self._items: list[tuple[tuple, int]] = []
+        # (key, job) pairs in dispatch order; read them freely, change them only by methods
+        self.items: list[tuple[tuple, int]] = []
+        self._severity: dict[int, int] = {}
+        self._severity_of: dict[int, int] = {}
 
     def push(self, job: int, klass: int, severity: int, seq: float) -> None:
-        bisect.insort(self._items, (self.key(klass, severity, seq), job))
+        bisect.insort(self.items, (self.key(klass, severity, seq), job))
+        self._severity[severity] = self._severity.get(severity, 0) + 1
+        self._severity_of[job] = severity
 
     def first(self, eligible: Callable[[int], bool] | None = None) -> int | None:
-        for _, job in self._items:
-            if eligible is None or eligible(job):
+        if eligible is None:
+            return self.items[0][1] if self.items else None
+        for _, job in self.items:
+            if eligible(job):
                 return job
         return None
 
+    def holds_any(self, severities: Collection[int]) -> bool:
+        """Whether a job of one of these severities is waiting."""
+        count = self._severity
+        return any(count.get(s, 0) for s in severities)
+
     def remove(self, job: int) -> None:
-        for i, (_, j) in enumerate(self._items):
+        for i, (_, j) in enumerate(self.items):
             if j == job:
-                del self._items[i]
+                del self.items[i]
+                self._severity[self._severity_of.pop(job)] -= 1
                 return
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self.items)
 
     def __iter__(self) -> Iterator[int]:
-        return (j for _, j in self._items)
+        return (j for _, j in self.items)
 
 
 class ShortfallPolicy(Protocol):
+    """``min_free(need)`` (optional): the fewest free officers of its own with which a
+    unit may send anyone, when no job needs fewer than ``need``; the dispatcher skips
+    units below it. Without it the dispatcher always asks ``form_team``."""
+
     def form_team(self, enf: Enforcement, unit: int, job: int, need: int) -> list[Officer] | None:
         """The officers to send to ``job`` now, or ``None`` to keep it waiting."""
         ...
@@ -74,6 +93,10 @@ class ShortfallPolicy(Protocol):
 class Wait:
     """Never send fewer than the law requires."""
 
+    @staticmethod
+    def min_free(need: int) -> int:
+        return need
+
     def form_team(self, enf: Enforcement, unit: int, job: int, need: int) -> list[Officer] | None:
         free = enf.nearest_free(unit, job)
         return free[:need] if len(free) >= need else None
@@ -81,6 +104,10 @@ class Wait:
 
 class GoAlone:
     """Send whoever is free, a recorded breach of the two-person rule if short."""
+
+    @staticmethod
+    def min_free(need: int) -> int:
+        return 1
 
     def form_team(self, enf: Enforcement, unit: int, job: int, need: int) -> list[Officer] | None:
         free = enf.nearest_free(unit, job)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..scenario.schema import CHANNELS, SEVERITIES
 from ..world.build import World
-from .enforcement import ACTIVITIES, Officer, Work
+from .enforcement import ACTIVITIES, ASSIGNMENT_KINDS, Officer, Work
 from .incidents import Incidents
 from .inspections import Inspections
 
@@ -80,8 +80,13 @@ def incident_table(world: World, inc: Incidents, w: Work, replication: int) -> p
 def _working_hours(world: World, unit: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Duty hours of the responsible unit between two times (the office-hours clock)."""
     out = np.full(len(a), np.nan)
-    for k in np.flatnonzero(~np.isnan(a) & ~np.isnan(b)):
-        out[k] = world.units[unit[k]].calendar.duty_hours_between(a[k], b[k])
+    both = ~np.isnan(a) & ~np.isnan(b)
+    calendars = list(dict.fromkeys(u.calendar for u in world.units))
+    code = np.array([calendars.index(u.calendar) for u in world.units], dtype=np.int64)
+    calendar_of = code[unit] if len(unit) else np.zeros(0, dtype=np.int64)
+    for c, cal in enumerate(calendars):  # in bulk, the same numbers as one call each
+        k = np.flatnonzero(both & (calendar_of == c))
+        out[k] = cal.duty_hours_between_many(a[k], b[k])
     return out
 
 
@@ -108,34 +113,75 @@ def inspection_table(world: World, ins: Inspections, w: Work, replication: int) 
 
 def officer_table(world: World, officers: list[Officer], replication: int) -> pd.DataFrame:
     window = (world.scenario.warmup_hours, world.scenario.horizon_hours)
-    rows = []
-    for o in officers:
+    duty_of: dict = {}  # duty hours in the window, once per calendar
+    busy = _busy_hours(officers)
+    cols: dict[str, list] = {c: [] for c in ("officer", "unit", "county", "post", "duty_hours")}
+    cols |= {f"{a}_hours": [] for a in ACTIVITIES}
+    cols |= {"idle_hours": [], "overtime_hours": [], "utilisation": []}
+    for o, (busy_h, busy_in_duty) in zip(officers, busy, strict=True):
         unit = world.units[o.unit]
-        duty = unit.calendar.duty_hours_between(*window)
-        busy, busy_in_duty = o.busy_hours()
-        rows.append(
-            {
-                "replication": replication,
-                "officer": o.id,
-                "unit": unit.name,
-                "county": unit.county,
-                "post": world.township_names[o.home] if o.home < world.n_townships else "",
-                "duty_hours": duty,
-                **{f"{a}_hours": o.hours[a] for a in ACTIVITIES},
-                "idle_hours": duty - busy_in_duty,
-                "overtime_hours": busy - busy_in_duty,
-                "utilisation": busy_in_duty / duty if duty > 0 else np.nan,
-            }
-        )
-    return pd.DataFrame(rows)
+        if unit.calendar not in duty_of:
+            duty_of[unit.calendar] = unit.calendar.duty_hours_between(*window)
+        duty = duty_of[unit.calendar]
+        cols["officer"].append(o.id)
+        cols["unit"].append(unit.name)
+        cols["county"].append(unit.county)
+        cols["post"].append(world.township_names[o.home] if o.home < world.n_townships else "")
+        cols["duty_hours"].append(duty)
+        for a in ACTIVITIES:
+            cols[f"{a}_hours"].append(o.hours[a])
+        cols["idle_hours"].append(duty - busy_in_duty)
+        cols["overtime_hours"].append(busy_h - busy_in_duty)
+        cols["utilisation"].append(busy_in_duty / duty if duty > 0 else np.nan)
+    if not officers:
+        return pd.DataFrame([])
+    return pd.DataFrame({"replication": replication, **cols})
 
 
-def assignment_table(rows: list[tuple], replication: int) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=["officer", "kind", "job", "start_h", "end_h"])
-    df["kind"] = pd.Categorical(
-        df["kind"], categories=["incident", "inspection", "return", "diverted"]
+def _busy_hours(officers: list[Officer]) -> list[tuple[float, float]]:
+    """(all busy hours, busy hours on duty) in the window, per officer: the calendar
+    arithmetic (``DutyCalendar.cumulative``, elementwise) done once per calendar on all
+    its officers' stretches, then each officer's sums over its own contiguous slice."""
+    out: list[tuple[float, float]] = [(0.0, 0.0)] * len(officers)
+    groups: dict = {}
+    for k, o in enumerate(officers):
+        groups.setdefault(o.calendar, []).append(k)
+    for cal, members in groups.items():
+        a = np.array([x for k in members for x in officers[k].busy_from], dtype=float)
+        b = np.array([x for k in members for x in officers[k].busy_to], dtype=float)
+        span = b - a
+        in_duty = np.maximum(cal.cumulative(b) - cal.cumulative(a), 0.0)
+        lo = 0
+        for k in members:
+            hi = lo + len(officers[k].busy_from)
+            out[k] = (float(span[lo:hi].sum()), float(in_duty[lo:hi].sum()))
+            lo = hi
+    return out
+
+
+def assignment_table(log: list, replication: int) -> pd.DataFrame:
+    """``Enforcement.assignments`` as a table: the log is flat, five items per piece of
+    work (officer id, kind index, job, start_h, end_h), so each column is one slice
+    (a frame from tens of thousands of tuples, then a categorical from strings, was a
+    tenth of a whole-city run)."""
+    kinds = list(ASSIGNMENT_KINDS)
+    if not log:
+        names = ["officer", "kind", "job", "start_h", "end_h"]
+        df = pd.DataFrame([], columns=names)
+        df["kind"] = pd.Categorical(df["kind"], categories=kinds)
+        return df.assign(replication=replication)
+    return pd.DataFrame(
+        {
+            "officer": pd.Series(log[0::5]),
+            "kind": pd.Categorical.from_codes(
+                np.array(log[1::5], dtype=np.int64), categories=kinds
+            ),
+            "job": np.array(log[2::5], dtype=np.int64),
+            "start_h": np.array(log[3::5], dtype=float),
+            "end_h": np.array(log[4::5], dtype=float),
+            "replication": replication,
+        }
     )
-    return df.assign(replication=replication)
 
 
 def _labels(names, codes: np.ndarray) -> pd.Categorical:

@@ -90,9 +90,14 @@ class DutyCalendar:
         return week * WEEK_H + self.starts[i], week * WEEK_H + self.ends[i]
 
     def on_duty(self, t: float) -> bool:
+        """``t < self._window(self._index(t))[1]``, inlined (the dispatcher asks often)."""
         if self.always:
             return True
-        return t < self._window(self._index(t))[1]
+        week = math.floor(t / WEEK_H)
+        i = bisect_right(self.starts, t - week * WEEK_H) - 1
+        if i < 0:  # the last window of the week before
+            return t < (week - 1) * WEEK_H + self.ends[-1]
+        return t < week * WEEK_H + self.ends[i]
 
     def next_start(self, t: float) -> float:
         """The first window start strictly after ``t`` (inf if always on duty).
@@ -129,9 +134,12 @@ class DutyCalendar:
         n = len(self.starts)
         starts, ends = np.asarray(self.starts), np.asarray(self.ends)
         week = np.floor(t / WEEK_H)
-        j = week * n + np.searchsorted(starts, t - week * WEEK_H, side="right") - 1
-        wk, i = np.divmod(j, n)
-        i = i.astype(np.int64)
+        i = np.searchsorted(starts, t - week * WEEK_H, side="right") - 1
+        # window j = week * n + i of all time, split back into its week and pattern
+        # window (i = -1 is the last window of the week before)
+        before_week = i < 0
+        wk = np.where(before_week, week - 1, week)
+        i = np.where(before_week, n - 1, i)
         start = wk * WEEK_H + starts[i]
         inside = np.clip(t - start, 0.0, ends[i] - starts[i])
         return wk * self.weekly_duty_hours + np.asarray(self.before)[i] + inside
@@ -151,6 +159,32 @@ class DutyCalendar:
         weeks = jb // n - ja // n
         hours = weeks * self.weekly_duty_hours + self._into(jb, b) - self._into(ja, a)
         return max(hours, 0.0)
+
+    def duty_hours_between_many(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """:meth:`duty_hours_between` elementwise, bit for bit the same numbers.
+
+        The same operations in the same order on float64 (no sum is reordered), so the
+        model can log intervals as plain numbers and convert them once at the end.
+        """
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        if self.always:
+            return np.where(b > a, b - a, 0.0)
+        n = len(self.starts)
+        starts, ends = np.asarray(self.starts), np.asarray(self.ends)
+        before = np.asarray(self.before)
+
+        def index_and_into(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            week = np.floor(t / WEEK_H).astype(np.int64)
+            j = week * n + np.searchsorted(starts, t - week * WEEK_H, side="right") - 1
+            wk, i = np.divmod(j, n)
+            start = wk * WEEK_H + starts[i]
+            return j, before[i] + np.minimum(np.maximum(t - start, 0.0), ends[i] - starts[i])
+
+        ja, into_a = index_and_into(a)
+        jb, into_b = index_and_into(b)
+        weeks = jb // n - ja // n
+        hours = weeks * self.weekly_duty_hours + into_b - into_a
+        return np.where(b > a, np.where(hours < 0.0, 0.0, hours), 0.0)
 
     def add_duty_hours(self, t: float, hours: float) -> float:
         """The earliest time by which ``hours`` of duty have passed since ``t``.
@@ -178,3 +212,25 @@ class DutyCalendar:
             extra, rest = extra + 1, rest - per_week
         i = bisect_left(self.before, rest) - 1  # before[i] < rest <= its window's end
         return (week + extra) * WEEK_H + self.starts[i] + (rest - self.before[i])
+
+    def add_duty_hours_many(self, t: float, hours: np.ndarray) -> np.ndarray:
+        """:meth:`add_duty_hours` from one time ``t`` for an array of amounts, bit for bit
+        the same numbers (the same float64 operations in the same order)."""
+        hours = np.asarray(hours, dtype=float)
+        if (hours < 0).any():
+            raise ValueError(f"hours must be >= 0, got {hours.min()}")
+        if self.always:
+            return np.where(hours == 0, t, t + hours)
+        n, per_week = len(self.starts), self.weekly_duty_hours
+        ja = self._index(t)
+        week = ja // n
+        pos = self._into(ja, t) + hours
+        extra = np.ceil(pos / per_week).astype(np.int64) - 1
+        rest = pos - extra * per_week
+        low, high = rest <= 0.0, rest > per_week
+        extra = np.where(low, extra - 1, np.where(high, extra + 1, extra))
+        rest = np.where(low, rest + per_week, np.where(high, rest - per_week, rest))
+        before, starts = np.asarray(self.before), np.asarray(self.starts)
+        i = np.searchsorted(before, rest, side="left") - 1
+        out = (week + extra) * WEEK_H + starts[i] + (rest - before[i])
+        return np.where(hours == 0, t, out)
