@@ -1,8 +1,8 @@
 """enforcement-sim: how environmental-enforcement officers are deployed and how fast
 they reach pollution incidents (Jinhua, 2019).
 
-The public API mirrors the command line: ``sim.run``, ``sim.compare``, ``sim.sweep``
-and ``sim.load_results``.
+The public API mirrors the command line: ``sim.run``, ``sim.compare``, ``sim.sweep``,
+``sim.staff``, ``sim.load_results`` and ``sim.load_staffing``.
 Importing the package starts nothing and reads no files.
 """
 
@@ -10,16 +10,20 @@ from .errors import ScenarioError
 from .experiment import Results, compare, load_results, run, sweep
 from .experiment.manifest import package_version
 from .scenario import load_scenario
+from .staffing import Staffing, load_staffing, staff
 
 __version__ = package_version()
 
 __all__ = [
     "Results",
     "ScenarioError",
+    "Staffing",
     "__version__",
     "compare",
     "load_results",
     "load_scenario",
+    "load_staffing",
     "run",
+    "staff",
     "sweep",
 ]

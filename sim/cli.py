@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import ScenarioError
+from .world.layouts import MODELS
 
 HEADLINE = (
     ("incidents", "incidents (after warm-up)", "{:.0f}"),
@@ -64,6 +65,9 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+DEFAULT_TARGET = "p90(response_h | severity=major) <= 4"
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -149,6 +153,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     swp.add_argument("--no-report", dest="report", action="store_false", help="skip report.html")
 
+    stf = sub.add_parser(
+        "staff",
+        help="fewest officers per county to meet a target, and where a fixed total does most good",
+    )
+    stf.add_argument(
+        "scenario", nargs="?", type=Path,
+        help="scenario YAML (default: scenarios/jinhua/baseline.yaml)",
+    )  # fmt: skip
+    stf.add_argument(
+        "--target",
+        default=DEFAULT_TARGET,
+        help=f"STAT(QUANTITY | FILTER, ...) <= NUMBER (default: {DEFAULT_TARGET!r})",
+    )
+    stf.add_argument(
+        "--model",
+        dest="models",
+        action="append",
+        choices=MODELS,
+        help="deployment model to search under; repeat for several (default: all four)",
+    )
+    stf.add_argument(
+        "--max-officers", type=_positive_int, default=60, help="largest head count tried per county"
+    )
+    stf.add_argument(
+        "--total",
+        type=_positive_int,
+        help="city-wide officers to allocate so the worst county is best "
+        "(default: the scenario's own total)",
+    )
+    stf.add_argument(
+        "--no-allocation", dest="allocation", action="store_false", help="skip the allocation"
+    )
+    _common(stf)
+    stf.add_argument("--no-report", dest="report", action="store_false", help="skip report.html")
+
     rep = sub.add_parser(
         "report", help="write RESULTS_DIR/report.html and its figures (PNG and SVG)"
     )
@@ -198,6 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "schema": _schema,
             "validate-model": _validate_model,
             "report": _report,
+            "staff": _staff,
         }.get(args.command)
         if command is None:
             build_parser().print_help()
@@ -273,6 +313,72 @@ def _sweep(args: argparse.Namespace) -> int:
     return _finish(results, out, report=args.report)
 
 
+def _staff(args: argparse.Namespace) -> int:
+    from .experiment.runner import ROOT
+    from .scenario import load_scenario
+    from .staffing import staff
+
+    loaded = load_scenario(
+        args.scenario or ROOT / "scenarios" / "jinhua" / "baseline.yaml", overrides=args.overrides
+    )
+    out = args.out or Path("results") / f"{loaded.scenario.name}-staffing"
+    _writable(out)
+    result = staff(
+        loaded, args.target, models=args.models, max_officers=args.max_officers,
+        total=args.total, allocation=args.allocation,
+        **{**_options(args, out), "overrides": ()},
+    )  # fmt: skip
+    if not args.quiet:
+        print(_staffing_table(result))
+    failures = result.manifest["failures"]
+    if failures:
+        print(f"{len(failures)} run(s) failed (tracebacks in {out}/manifest.json); "
+              "rerun the same command to retry them", file=sys.stderr)  # fmt: skip
+    print(f"results written to {out}/")
+    if args.report and not failures:
+        from .report import write_staffing_report
+
+        print(f"report written to {write_staffing_report(out, result)}")
+    return 1 if failures else 0
+
+
+def _staffing_table(result) -> str:
+    import pandas as pd
+
+    m = result.manifest
+    lines = [
+        f"target: {result.target} at the upper end of a 95% interval; "
+        f"{m['replications']} replications, seed {m['seed']}, {m['wall_time_s']:.1f} s "
+        f"({m['runs']} runs, {m['runs_reused']} reused)",
+        f"{'model':<11}{'county':<14}{'now':>5}{'needed':>8}  estimate [95% CI] at needed",
+    ]
+    for r in result.table.itertuples():
+        need = "-" if r.status != "met" else str(r.officers_needed)
+        est = (
+            f"{r.estimate:.2f} [{r.ci95_low:.2f}, {r.ci95_high:.2f}]"
+            if r.estimate == r.estimate
+            else ""
+        )
+        note = "" if r.status == "met" else f"  {r.status}"
+        lines.append(f"{r.model:<11}{r.county:<14}{r.officers_now:>5}{need:>8}  {est}{note}")
+    for r in result.totals.itertuples():
+        need = "not reachable" if pd.isna(r.officers_needed) else str(r.officers_needed)
+        lines.append(f"{r.model:<11}{'city total':<14}{r.officers_now:>5}{need:>8}")
+    alloc = result.allocation
+    for model, rows in alloc.groupby("model", sort=False) if len(alloc) else []:
+        chosen = rows[rows["chosen"]]
+        if chosen.empty:
+            continue
+        r = chosen.iloc[0]
+        spare = f", {int(r['spare'])} spare" if r["spare"] else ""
+        lines.append(
+            f"allocation ({model}, {m['allocation_total']} officers): worst county "
+            f"{r['worst_county']} at {r['worst_ci95_high']:.2f} (upper bound){spare}; "
+            f"{len(rows)} frontier points in allocation.csv"
+        )
+    return "\n".join(lines)
+
+
 def _finish(results, out: Path, report: bool = False) -> int:
     failures = results.manifest["failures"]
     if failures:
@@ -290,8 +396,12 @@ def _finish(results, out: Path, report: bool = False) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .report import write_report
+    from .report import write_report, write_staffing_report
+    from .staffing.results import is_staffing_folder
 
+    if is_staffing_folder(args.results_dir):
+        print(f"report written to {write_staffing_report(args.results_dir)}")
+        return 0
     print(f"report written to {write_report(args.results_dir, target_hours=args.target_hours)}")
     return 0
 

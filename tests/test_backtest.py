@@ -11,8 +11,10 @@ text of labels) and, to say *how* a column moved when it does, its sum and count
 of missing values. Hashing the bytes rather than printed numbers makes the test
 bit-exact: a refactoring or optimisation of the model must not move a single bit.
 
-When a change is *meant* to change results, regenerate the golden file and
-commit it with the change (review shows which figures moved)::
+When a change is *meant* to change results, bump ``RESULTS_REVISION`` in
+``sim/model/__init__.py`` (the run store keys on it; regenerating refuses to record
+moved results under the old revision), regenerate the golden file and commit it with
+the change (review shows which figures moved)::
 
     ENFORCEMENT_SIM_REGOLD=1 pytest tests/test_backtest.py
 
@@ -37,13 +39,14 @@ import yaml
 from helpers import EXAMPLES, example_raw
 
 from sim.audit import audit
-from sim.model import simulate
+from sim.model import RESULTS_REVISION, simulate
 from sim.scenario.load import from_mapping
 from sim.world import build_world
 
 ROOT = Path(__file__).resolve().parent.parent
 JINHUA = ROOT / "scenarios" / "jinhua"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "backtest.json"
+REVISION_KEY = "_results_revision"
 REGOLD = os.environ.get("ENFORCEMENT_SIM_REGOLD", "") not in ("", "0")
 TABLES = ("incidents", "inspections", "officers", "assignments", "grid")
 
@@ -207,10 +210,26 @@ def _write_golden():
     yield found
     if REGOLD and found:
         old = json.loads(GOLDEN.read_text(encoding="utf-8")) if GOLDEN.exists() else {}
+        moved = sorted(k for k, v in found.items() if k in old and old[k] != v)
+        if moved and old.get(REVISION_KEY) == RESULTS_REVISION:
+            pytest.fail(
+                f"results moved ({', '.join(moved)}) but RESULTS_REVISION is still "
+                f"{RESULTS_REVISION}: bump it in sim/model/__init__.py, so run stores "
+                "never reuse runs of the old model, then regenerate"
+            )
         GOLDEN.parent.mkdir(exist_ok=True)
-        text = json.dumps(old | found, indent=1, sort_keys=True)
+        new = old | found | {REVISION_KEY: RESULTS_REVISION}
+        text = json.dumps(new, indent=1, sort_keys=True)
         text = re.sub(r"\{\n\s*([^{}]*?)\n\s*\}", _one_line, text)  # a column per line
         GOLDEN.write_text(text + "\n", encoding="utf-8")
+
+
+def test_golden_file_is_of_this_results_revision(golden: dict) -> None:
+    if REGOLD:
+        return
+    assert golden.get(REVISION_KEY) == RESULTS_REVISION, (
+        "tests/golden/backtest.json was written by another RESULTS_REVISION: regenerate it"
+    )
 
 
 @pytest.mark.parametrize("name", list(CASES))

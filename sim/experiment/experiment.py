@@ -108,6 +108,67 @@ def execute(spec: RunSpec) -> RunOutcome:
         return RunOutcome(spec.variant, spec.replication, None, info["traceback"])
 
 
+class Batch:
+    """Variants' replications through an open executor and the run store.
+
+    Worlds are built once; ``run`` runs only the (variant, replication) pairs not
+    already in ``done`` or in the store, so an experiment that adds replications
+    (``--precision``) or probes (the staffing search) never repeats a run.
+    """
+
+    def __init__(
+        self,
+        variants: list[Variant],
+        ex: Executor,
+        seed: int,
+        store: RunStore | None,
+        audit: bool = True,
+        force: bool = False,
+        max_run_seconds: float | None = None,
+        quiet: bool = True,
+    ) -> None:
+        self.variants, self.ex, self.seed, self.store = variants, ex, seed, store
+        self.audit, self.limit_s, self.quiet = audit, max_run_seconds, quiet
+        self.failures: list[dict[str, Any]] = []
+        self.reused = 0
+        self.worlds = _build_all(variants, ex)
+        for v in variants:
+            try:
+                check_size(self.worlds[v.name], force)
+            except ScenarioError as err:
+                raise v.loaded.locate(err) from None
+        self._keys = {v.name: _hashable(_resolved(v.loaded, seed, 0), v.loaded) for v in variants}
+
+    def run(self, n: int, done: dict[tuple[str, int], dict[str, pd.DataFrame]]) -> None:
+        """Fill ``done`` with replications ``0..n-1`` of every variant (failures recorded)."""
+        specs = []
+        store = self.store
+        for v in self.variants:
+            for r in range(n):
+                if (v.name, r) in done:
+                    continue
+                key = run_key(self._keys[v.name], self.seed, r)
+                if store is not None and store.has(key):
+                    done[(v.name, r)] = store.load(key)
+                    self.reused += 1
+                else:
+                    specs.append(RunSpec(v.name, self.worlds[v.name], self.seed, r, key,
+                                         store.folder if store else None, self.audit,
+                                         self.limit_s))  # fmt: skip
+        bar = tqdm(total=len(specs), disable=True if self.quiet or not specs else None,
+                   unit="run", leave=False)  # fmt: skip
+        for outcome in self.ex.imap_unordered(execute, specs):
+            if outcome.tables is None:
+                self.failures.append({"variant": outcome.variant,
+                                      "replication": outcome.replication,
+                                      "traceback": outcome.error})  # fmt: skip
+            else:
+                done[(outcome.variant, outcome.replication)] = outcome.tables
+            bar.update()
+            bar.set_postfix(failed=len(self.failures))
+        bar.close()
+
+
 def run_experiment(
     variants: list[Variant],
     *,
@@ -131,52 +192,21 @@ def run_experiment(
     first = variants[0].loaded.scenario
     seed = first.seed if seed is None else seed
     n = first.replications if replications is None else replications
-    resolved = {v.name: _resolved(v.loaded, seed, n) for v in variants}
     store = RunStore(Path(out) / "runs") if out is not None else None
     done: dict[tuple[str, int], dict[str, pd.DataFrame]] = {}
-    failures: list[dict[str, Any]] = []
-    reused = 0
     with make_executor(jobs, dask) as ex:
-        worlds = _build_all(variants, ex)
-        for v in variants:
-            try:
-                check_size(worlds[v.name], force)
-            except ScenarioError as err:
-                raise v.loaded.locate(err) from None
+        batch = Batch(variants, ex, seed, store, audit, force, max_run_seconds, quiet)
         while True:
-            specs = []
-            for v in variants:
-                for r in range(n):
-                    if (v.name, r) in done:
-                        continue
-                    key = run_key(_hashable(resolved[v.name], v.loaded), seed, r)
-                    if store is not None and store.has(key):
-                        done[(v.name, r)] = store.load(key)
-                        reused += 1
-                    else:
-                        specs.append(RunSpec(v.name, worlds[v.name], seed, r, key,
-                                             store.folder if store else None, audit,
-                                             max_run_seconds))  # fmt: skip
-            bar = tqdm(total=len(specs), disable=True if quiet or not specs else None,
-                       unit="run", leave=False)  # fmt: skip
-            for outcome in ex.imap_unordered(execute, specs):
-                if outcome.tables is None:
-                    failures.append({"variant": outcome.variant,
-                                     "replication": outcome.replication,
-                                     "traceback": outcome.error})  # fmt: skip
-                else:
-                    done[(outcome.variant, outcome.replication)] = outcome.tables
-                bar.update()
-                bar.set_postfix(failed=len(failures))
-            bar.close()
-            if precision is None or failures:
+            batch.run(n, done)
+            if precision is None or batch.failures:
                 break
             per_rep = _gather(done, variants, n, "summary")
             need = _needed(per_rep, precision, precision_indicator)
             if need <= n or n >= max_replications:
                 break
             n = min(need, max_replications)
-            resolved = {v.name: _resolved(v.loaded, seed, n) for v in variants}
+    resolved = {v.name: _resolved(v.loaded, seed, n) for v in variants}
+    failures, reused = batch.failures, batch.reused
     cols = ["variant", "replication", "scope", "group", "indicator", "value"]
     per_rep = _gather(done, variants, n, "summary")
     per_rep = per_rep[cols] if len(per_rep) else pd.DataFrame(columns=cols)  # all runs failed

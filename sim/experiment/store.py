@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..model import RESULTS_REVISION
 from .manifest import package_version
 
 RUN_TABLES = (
@@ -28,7 +29,7 @@ RUN_TABLES = (
 def run_key(resolved_scenario: dict, seed: int, replication: int) -> str:
     text = json.dumps(
         {"scenario": resolved_scenario, "seed": seed, "replication": replication,
-         "version": package_version()},
+         "version": package_version(), "results_revision": RESULTS_REVISION},
         sort_keys=True,
     )  # fmt: skip
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]

@@ -2,4 +2,9 @@
 
 from .replication import Records, RunTimeout, simulate
 
-__all__ = ["Records", "RunTimeout", "simulate"]
+# Bump when a change moves any run's results (and regenerate tests/golden/): the run
+# store keys runs on it, so results stored by an older model are never reused.
+# 2: call-out delays drawn from one stream per unit (was one shared stream).
+RESULTS_REVISION = 2
+
+__all__ = ["RESULTS_REVISION", "Records", "RunTimeout", "simulate"]

@@ -149,7 +149,10 @@ class Enforcement:
         self.chaining = sc.enforcement.chaining
         self.speed_kmh = sc.travel.speed_kmh
         self.window = (sc.warmup_hours, sc.horizon_hours)
-        self.callout_rng = streams.rng("enforcement.callout")
+        # one call-out stream per unit: a unit's delays depend only on its own call-outs, so
+        # re-staffing one county leaves every other county's run exactly as it was
+        self.streams = streams
+        self.callout_rngs: dict[int, np.random.Generator] = {}
         # every piece of officer work, flat, five items each: officer id, kind (index
         # into ASSIGNMENT_KINDS), job (-1 for none), start, end; see records.assignment_table
         self.assignments: list = []
@@ -397,8 +400,11 @@ class Enforcement:
         Timeout(self.env, written - now).callbacks.append(lambda _e: self._site_done(team, town))
 
     def _callout_delay(self, u: int) -> float:
-        spec = self.world.units[u].duty.on_call.callout_delay_hours
-        return float(spec.sample(self.callout_rng, 1)[0])
+        unit = self.world.units[u]
+        rng = self.callout_rngs.get(u)
+        if rng is None:
+            rng = self.callout_rngs[u] = self.streams.rng(f"enforcement.callout.{unit.name}")
+        return float(unit.duty.on_call.callout_delay_hours.sample(rng, 1)[0])
 
     def _site_done(self, team: list[Officer], town: int) -> None:
         """Site work and paperwork done: chain to the next job, or head home."""

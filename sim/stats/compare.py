@@ -91,3 +91,24 @@ def replications_needed(summary: pd.DataFrame, target: float) -> pd.Series:
     n = summary["replications"]
     need = n * (half / (target * summary["mean"].abs())) ** 2
     return need.apply(lambda x: math.ceil(x) if np.isfinite(x) else np.nan)
+
+
+def bootstrap_mean(
+    values: pd.Series, replication: pd.Series, resamples: int = 1000, seed: int = 0
+) -> tuple[float, float, float]:
+    """Pooled mean with a percentile-bootstrap interval, resampling whole replications."""
+    ok = values.notna().to_numpy()
+    x = values.to_numpy(dtype=float)[ok]
+    if len(x) == 0:
+        return np.nan, np.nan, np.nan
+    _, group = np.unique(replication.to_numpy()[ok], return_inverse=True)
+    n_groups = int(group.max()) + 1
+    sums = np.bincount(group, weights=x, minlength=n_groups)
+    counts = np.bincount(group, minlength=n_groups)
+    w = np.random.default_rng(seed).multinomial(
+        n_groups, np.full(n_groups, 1 / n_groups), size=resamples
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        boots = (w @ sums) / (w @ counts)
+    low, high = np.nanquantile(boots, [0.025, 0.975])
+    return float(x.mean()), float(low), float(high)

@@ -77,10 +77,8 @@ def generate_units(
     dist = great_circle_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
     lo = 2 if zone_min is None else zone_min
     hi = _DEFAULT_ZONE_MAX[model] if zone_max is None else zone_max
-    k = _zone_count(len(names), lo, hi)
-    if officers < k * team_size:
-        k = max(1, officers // team_size)
-        hi = max(hi, math.ceil(len(names) / k))
+    k = zone_count(model, len(names), officers, team_size, zone_min, zone_max)
+    hi = max(hi, math.ceil(len(names) / k))
     zones = _order_by_bearing(_partition(dist, k, lo, hi), dist, lat, lon, bureau)
     medoids = [_medoid(dist, z) for z in zones]
     zone_weight = [float(weight[z].sum()) for z in zones]
@@ -99,6 +97,31 @@ def generate_units(
             model, n, [names[t] for t in zone], county, base_township=base
         )
     return units
+
+
+def zone_count(
+    model: str,
+    townships: int,
+    officers: int,
+    team_size: int = 2,
+    zone_min: int | None = None,
+    zone_max: int | None = None,
+) -> int:
+    """How many zones (units, or posts of an integrated team) ``generate_units`` makes.
+
+    Head counts with the same zone count share one layout and differ only in spare
+    officers; between them the layout changes, and one more officer can split a zone
+    and make response *worse*. The staffing search uses this to search each layout
+    family on its own.
+    """
+    if model == "central":
+        return 1
+    lo = 2 if zone_min is None else zone_min
+    hi = _DEFAULT_ZONE_MAX[model] if zone_max is None else zone_max
+    k = _zone_count(townships, lo, hi)
+    if officers < k * team_size:
+        k = max(1, officers // team_size)
+    return k
 
 
 def _unit(

@@ -1,0 +1,342 @@
+"""``report.html`` for a staffing folder: the answers, how sure they are, and how they were found.
+
+Self-contained like ``html.write_report`` (same style sheet; figures embedded as
+base64 PNG and also written to ``figures/`` as PNG and SVG; no scripts or links
+off the page), so the staffing answer can be mailed and archived on its own.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..errors import ScenarioError
+from ..staffing.results import Staffing, is_staffing_folder, load_staffing
+from . import staffing_figures as SF
+from .geography import NoData
+from .html import CSS_PX_PER_INCH, PNG_DPI, STYLE
+
+__all__ = ["write_staffing_report"]
+
+
+def write_staffing_report(folder: str | Path, staffing: Staffing | None = None) -> Path:
+    """Write ``folder/report.html`` and ``folder/figures/*.png|svg``; return the report's
+    path. ``staffing`` saves reloading when the caller has it (it must be the one saved
+    in the folder); a folder that is not a staffing folder raises ``ScenarioError``."""
+    folder = Path(folder)
+    if staffing is None:
+        if not is_staffing_folder(folder):
+            # the command line prints this as one line and exits 2, like any bad input
+            raise ScenarioError("", "not a staffing folder (no staffing.csv)", str(folder))
+        staffing = load_staffing(folder)
+    path = folder / "report.html"
+    path.write_text(_build(folder, staffing), encoding="utf-8")
+    return path
+
+
+def _figure(figdir: Path, name: str, title: str, caption: str, make: Callable[[], Figure]) -> str:
+    """Draw, save as PNG and SVG, embed the PNG; a figure without data says why
+    (``html._Report.figure``, which needs a ``Results``, does the same)."""
+    try:
+        fig = make()
+    except NoData as err:
+        for old in (figdir / f"{name}.png", figdir / f"{name}.svg"):
+            old.unlink(missing_ok=True)  # not a stale picture from an earlier report
+        return (
+            f'<p class="missing" id="fig-{name}"><b>{escape(title)}</b>: not available — '
+            f"{escape(str(err))}.</p>"
+        )
+    figdir.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=PNG_DPI)
+    png = buf.getvalue()
+    (figdir / f"{name}.png").write_bytes(png)
+    fig.set_layout_engine("none")  # keep the layout just computed: half the SVG's cost
+    fig.savefig(figdir / f"{name}.svg", format="svg")
+    width = round(fig.get_figwidth() * CSS_PX_PER_INCH)
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        f'<figure id="fig-{name}"><img src="data:image/png;base64,{data}" '
+        f'alt="{escape(title)}" width="{width}">'
+        f"<figcaption><b>{escape(title)}.</b> {caption} "
+        f'<span class="ci">Files: <code>figures/{name}.png</code>, '
+        f"<code>figures/{name}.svg</code>.</span></figcaption></figure>"
+    )
+
+
+def _num(x: Any, digits: int = 2) -> str:
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return "–"
+    return f"{x:.{digits}f}" if math.isfinite(x) else "–"
+
+
+def _int(x: Any) -> str:
+    return "–" if x is None or pd.isna(x) else str(int(x))
+
+
+def _unit(s: Staffing) -> str:
+    return " (h)" if SF.value_label(s).endswith("(h)") else ""
+
+
+def _ci(text: str) -> str:
+    return f'<br><span class="ci">{text}</span>' if text else ""
+
+
+def _td(text: str, num: bool = True) -> str:
+    return f'<td class="num">{text}</td>' if num else f"<td>{text}</td>"
+
+
+def _table(head: list[str], rows: list[str]) -> str:
+    th = "".join(f"<th>{escape(h)}</th>" for h in head)
+    return (
+        f'<div class="scroll"><table><thead><tr>{th}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+# ---------------------------------------------------------------------------- sections
+
+
+def _how_to_read(s: Staffing) -> str:
+    m = s.manifest
+    items = [
+        f"The target is <code>{escape(s.target)}</code>: {escape(s.label)} at most "
+        f"{s.limit:g}, over the incidents reported to enforcement after the warm-up.",
+        "A head count <b>meets</b> the target only if the <b>upper end</b> of the "
+        "estimate's 95% bootstrap interval (resampling whole replications, "
+        f"{escape(str(m.get('replications', '?')))} here) is within the limit; a "
+        "point estimate below the limit is not enough. Few replications give wide "
+        "intervals and so larger answers.",
+        "<b>Officers needed</b> is the smallest head count that meets it. More officers "
+        "can make a county slower (the layout generator splits a zone, and a zone of two "
+        "has no one to spare), so head counts are searched by <b>layout family</b> (counts "
+        "with the same number of zones): the largest count of every family is measured, "
+        "and the first family that meets the target is bisected; the count one officer "
+        "fewer was measured and failed (its upper end is in the table). Where a smaller "
+        "count measured along the way met the target too, the status says so: the curve "
+        "is noisy there and more replications would settle the answer.",
+        "Every head count and model runs on <b>the same incidents</b> (common random "
+        "numbers), so differences between head counts are differences of staffing, not luck.",
+        "Inside a county the officers are placed by the model's <b>layout generator</b> "
+        "(its zones, spare officers to the busiest zones), as in a run where a county is "
+        "given as a head count.",
+        "Reports still waiting for a team at the end of a run count with the <b>wait so "
+        "far</b> (a lower bound), so an overwhelmed county fails instead of being judged "
+        "on the few incidents it reached.",
+        f"<b>Not reachable up to N</b>: even the search's maximum of "
+        f"{escape(str(m.get('max_officers', '?')))} officers did not meet the target.",
+    ]
+    if m.get("allocation_total"):
+        items.append(
+            "The <b>allocation</b> spreads a city total of "
+            f"{escape(str(m['allocation_total']))} officers so that the worst county is as "
+            "good as it can be (minimax on the upper ends of the intervals). It is found "
+            "exactly from the same searches: for a threshold, each county needs the fewest "
+            "officers bringing its upper end under it; the smallest threshold whose total "
+            "fits wins. Every threshold tried is a point of the <b>frontier</b> (city total "
+            "against the worst county), with the gain per officer from the point before: "
+            "the diminishing returns. Spare officers, if any, are reported rather than "
+            "placed, since none of them would lower the worst county."
+        )
+    return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+
+
+def _answers(s: Staffing) -> str:
+    u = _unit(s)
+    head = ["county", "now", "needed", f"estimate at needed{u} [95% CI]",
+            f"one fewer: upper end{u}", "incidents / year", "status"]  # fmt: skip
+    parts = []
+    for model, rows in s.table.groupby("model", sort=False):
+        body = []
+        for r in rows.itertuples():
+            met = r.status == "met"
+            ci = f"[{_num(r.ci95_low)}, {_num(r.ci95_high)}]" if math.isfinite(r.ci95_high) else ""
+            where = "" if met or not math.isfinite(r.estimate) else " (at the maximum)"
+            status = escape(str(r.status))
+            sooner = _smaller_passing(s.curves, r) if met else None
+            if sooner is not None:
+                status += f"; {sooner} officers also met it (noisy curve)"
+            body.append(
+                f"<tr><th>{escape(str(r.county))}</th>{_td(_int(r.officers_now))}"
+                f"{_td(_int(r.officers_needed) if met else '–')}"
+                f"{_td(_num(r.estimate) + where + _ci(ci))}"
+                f"{_td(_num(r.one_fewer_ci95_high))}{_td(_num(r.incidents_per_year, 1))}"
+                + (f"<td>{status}</td>" if met else f'<td class="missing">{status}</td>')
+                + "</tr>"
+            )
+        parts.append(f"<h3>{escape(str(model))}</h3>" + _table(head, body))
+    return "".join(parts)
+
+
+def _smaller_passing(curves: pd.DataFrame, r: Any) -> int | None:
+    """A head count below the answer that met the target too: with few replications the
+    upper end of the interval is not monotone, and the reader should know the answer
+    depends on where the bisection happened to look."""
+    if curves.empty or "met" not in curves:
+        return None
+    mine = curves[(curves["model"] == r.model) & (curves["county"] == r.county)]
+    below = mine[mine["met"].astype(bool) & (mine["officers"] < int(r.officers_needed))]
+    return int(below["officers"].min()) if len(below) else None
+
+
+def _totals(s: Staffing) -> str:
+    if s.totals.empty:
+        return '<p class="missing">No city totals in this search.</p>'
+    head = ["model", "officers now", "officers needed", "counties met",
+            f"city-wide estimate at needed{_unit(s)} [95% CI]"]  # fmt: skip
+    body = []
+    for r in s.totals.itertuples():
+        need = _int(r.officers_needed) if not pd.isna(r.officers_needed) else "not reachable"
+        ci = (
+            f"[{_num(r.city_ci95_low)}, {_num(r.city_ci95_high)}]"
+            if need != "not reachable"
+            else ""
+        )
+        body.append(
+            f"<tr><th>{escape(str(r.model))}</th>{_td(_int(r.officers_now))}{_td(need)}"
+            f"{_td(f'{r.counties_met} of {r.counties}')}"
+            f"{_td(_num(r.city_estimate) + _ci(ci))}</tr>"
+        )
+    return (
+        _table(head, body) + '<p class="ci">The city total is the sum of the counties\' answers; '
+        "the city-wide estimate pools every county's incidents at those head counts.</p>"
+    )
+
+
+def _figures(s: Staffing, figdir: Path) -> str:
+    return "".join(
+        [
+            _figure(figdir, "staffing_curves", "Estimate against officers",
+                    "Head counts the search measured, per county and model, with their 95% "
+                    "intervals (up to half again the larger of the answer and the present "
+                    "count; <code>curves.csv</code> has them all); the ring is the answer "
+                    "(its interval's upper end under the dashed limit, one officer fewer "
+                    "measured and failing), the dotted line the officers there now.",
+                    lambda: SF.staffing_curves(s)),
+            _figure(figdir, "staffing_needed", "Officers needed",
+                    "Officers needed per county and model beside the officers now; a hatched "
+                    "bar is a county the search's maximum did not satisfy.",
+                    lambda: SF.staffing_needed(s)),
+            _figure(figdir, "allocation_gains", "Where officers do most good",
+                    "Top: the best the worst county can do (upper end of its interval) with "
+                    "each city total, per model; the ring is the allocation of the total "
+                    "asked for, the star the first total at which every county meets the "
+                    "target. Bottom: the gain per officer between frontier points.",
+                    lambda: SF.allocation_gains(s)),
+        ]
+    )  # fmt: skip
+
+
+def _allocation(s: Staffing) -> str:
+    a = s.allocation
+    if a is None or a.empty:
+        return '<p class="missing">No allocation in this search (run without --no-allocation).</p>'
+    u = _unit(s)
+    counties = [c.removeprefix("officers.") for c in a.columns if c.startswith("officers.")]
+    head = ["model", "city total", "worst county", f"its upper end{u}", f"gain per officer{u}",
+            "all meet", "chosen", *counties]  # fmt: skip
+    body = [
+        f"<tr><td>{escape(str(r['model']))}</td>{_td(_int(r['total_officers']))}"
+        f"<td>{escape(str(r['worst_county']))}</td>{_td(_num(r['worst_ci95_high']))}"
+        f"{_td(_num(r['gain_per_officer_h']))}<td>{'yes' if bool(r['all_met']) else ''}</td>"
+        f"<td>{_chosen(r)}</td>"
+        + "".join(_td(_int(r[f"officers.{c}"])) for c in counties)
+        + "</tr>"
+        for _, r in a.iterrows()
+    ]
+    chosen = a[a["chosen"].astype(bool)]
+    total = escape(str(s.manifest.get("allocation_total")))
+    lead = "".join(
+        f"<p><b>{escape(str(r['model']))}</b>: with {total} officers the worst county is "
+        f"{escape(str(r['worst_county']))} at "
+        f"{_num(r['worst_ci95_high'])}{u} (upper end)"
+        + (f", {int(r['spare'])} officer(s) spare" if r["spare"] else "")
+        + ".</p>"
+        for _, r in chosen.iterrows()
+    )
+    return (
+        lead
+        + f"<details><summary>The frontier, point by point ({len(a)} rows)</summary>"
+        + _table(head, body)
+        + "</details>"
+    )
+
+
+def _chosen(r: pd.Series) -> str:
+    return (
+        f"yes ({int(r['spare'])} spare)"
+        if bool(r["chosen"]) and r["spare"]
+        else ("yes" if bool(r["chosen"]) else "")
+    )
+
+
+def _manifest(s: Staffing) -> str:
+    m = s.manifest
+    keys = ["target", "confidence", "variants", "seed", "replications", "max_officers",
+            "least_officers", "allocation_total", "counties",
+            "independent_counties", "runs", "runs_reused", "wall_time_s", "executor", "jobs",
+            "version", "git_commit", "created_utc", "python", "platform"]  # fmt: skip
+    shown = {k: m[k] for k in keys if k in m}
+    shown["failed runs"] = len(m.get("failures") or [])
+    rows = "".join(
+        f"<tr><th>{escape(k)}</th><td>"
+        f"{escape(', '.join(map(str, v)) if isinstance(v, list) else str(v))}</td></tr>"
+        for k, v in shown.items()
+    )
+    return (
+        f"<table><tbody>{rows}</tbody></table><p>Everything here is in "
+        "<code>manifest.json</code>; the tables behind this report are "
+        "<code>staffing.csv</code>, <code>totals.csv</code>, <code>curves.csv</code> and "
+        "<code>allocation.csv</code>; the runs are kept in <code>runs/</code>.</p>"
+    )
+
+
+def _build(folder: Path, s: Staffing) -> str:
+    sections = [
+        ("how", "How to read this", _how_to_read(s)),
+        ("answers", "Officers needed per county", _answers(s)),
+        ("totals", "City totals", _totals(s)),
+        ("figures", "Figures", _figures(s, folder / "figures")),
+        ("allocation", "Allocation steps", _allocation(s)),
+        ("manifest", "Run details", _manifest(s)),
+    ]
+    nav = " ".join(f'<a href="#{sid}">{escape(title)}</a>' for sid, title, _ in sections)
+    body = "\n".join(
+        f'<section id="{sid}"><h2>{escape(title)}</h2>\n{content}</section>'
+        for sid, title, content in sections
+    )
+    m = s.manifest
+    name = folder.resolve().name
+    models = list(dict.fromkeys(s.table["model"].astype(str))) if len(s.table) else []
+    meta = (
+        f"staffing search · target <code>{escape(s.target)}</code> · model(s) "
+        f"{escape(', '.join(models))} · {escape(str(m.get('replications', '?')))} "
+        f"replication(s) · seed {escape(str(m.get('seed', '?')))} · enforcement-sim "
+        f"{escape(str(m.get('version', '?')))} · {escape(str(m.get('created_utc', '')))}"
+    )
+    failures = m.get("failures") or []
+    warn = (
+        f'<p class="missing">{len(failures)} run(s) failed; the search stopped early '
+        '(see <a href="#manifest">Run details</a>).</p>'
+        if failures
+        else ""
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(name)}: enforcement-sim staffing report</title>"
+        f"<style>{STYLE}</style></head><body><main>"
+        f"<h1>{escape(name)}: officers needed</h1>"
+        f'<p class="meta">{meta}</p>{warn}'
+        f"<nav>{nav}</nav>\n{body}\n</main></body></html>\n"
+    )

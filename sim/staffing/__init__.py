@@ -1,0 +1,8 @@
+"""The staffing search: fewest officers per county to meet a response target, and where
+a fixed city-wide total does most good (DESIGN.md question 3)."""
+
+from .results import Staffing, load_staffing
+from .staff import staff
+from .target import Target, parse_target
+
+__all__ = ["Staffing", "Target", "load_staffing", "parse_target", "staff"]

@@ -1,0 +1,219 @@
+"""Probes: the whole city simulated with each county at a chosen head count.
+
+A probe is a scenario variant: every searched county gets a layout generated
+for one deployment model and its own head count (hand-written units of that
+county are dropped), all on the same seed, so every probe sees the same
+incidents (common random numbers). Runs go through the experiments' run store,
+so a restarted search, or a second search with another target, reruns nothing.
+
+Counties share no officers and no random numbers (incidents are drawn up front;
+call-out delays and diverted work come from streams keyed by unit and officer),
+so one run measures every county at once, each at its own head count. Mutual aid
+across county lines breaks that: then each county is probed with the others at
+the scenario's own head counts, one variant per county.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..experiment.experiment import Batch, Variant
+from ..experiment.store import RunStore
+from ..scenario import LoadedScenario
+from ..scenario.schema import Scenario
+from ..stats.compare import bootstrap_mean, bootstrap_quantiles
+from ..world import World
+from ..world.layouts import zone_count
+from .target import Target
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The target's statistic for one county at one head count, pooled over replications."""
+
+    value: float
+    low: float
+    high: float
+    incidents_per_replication: float
+    met: bool
+
+
+def estimate(target: Target, values: pd.DataFrame) -> tuple[float, float, float]:
+    """Point estimate and 95% interval (bootstrap over whole replications)."""
+    if target.stat == "mean":
+        return bootstrap_mean(values["value"], values["replication"])
+    (_, value, low, high), *_ = bootstrap_quantiles(
+        values["value"], values["replication"], qs=(target.q,)
+    )
+    return value, low, high
+
+
+def scenario_head_counts(world: World) -> dict[str, int]:
+    """Officers per county in the scenario as written (hand-written and generated units)."""
+    out = dict.fromkeys(world.county_names, 0)
+    for unit in world.units:
+        out[unit.county] += len(unit.officer_homes)
+    return out
+
+
+def least_officers(sc: Scenario) -> int:
+    """The smallest county that can act at all: one team of the largest size a job needs."""
+    sizes = [sc.enforcement.team_size]
+    if sc.enforcement.shortfall_policy == "wait":
+        sizes += [t.team_size or sc.enforcement.team_size for t in sc.incident_types.values()]
+        if sc.inspections.rate_per_day > 0:
+            sizes.append(sc.inspections.team_size or sc.enforcement.team_size)
+    return max(sizes)
+
+
+def counties_independent(world: World) -> bool:
+    """False when mutual aid could lend officers across a county line."""
+    sc = world.scenario
+    if sc.enforcement.shortfall_policy != "borrow":
+        return True
+    max_km = sc.enforcement.mutual_aid.max_km
+    if max_km is None:
+        return len(world.county_names) == 1
+    n = len(world.township_names)
+    county = world.township_county
+    other = county[:, None] != county[None, :]
+    return not bool(np.any(other & (world.road_km[:n, :n] <= max_km)))
+
+
+class Probes:
+    """Runs probes and keeps, per (model, county, officers), the target's values."""
+
+    def __init__(
+        self,
+        loaded: LoadedScenario,
+        target: Target,
+        counties: list[str],
+        *,
+        ex: Any,
+        seed: int,
+        replications: int,
+        store: Path | None,
+        base: dict[str, int],
+        independent: bool,
+        audit: bool = True,
+        force: bool = False,
+        max_run_seconds: float | None = None,
+        quiet: bool = True,
+    ) -> None:
+        self.loaded, self.target, self.counties = loaded, target, counties
+        self.ex, self.seed, self.n = ex, seed, replications
+        self.store = RunStore(store) if store is not None else None
+        self.base, self.independent = base, independent
+        self.options = {"audit": audit, "force": force, "max_run_seconds": max_run_seconds,
+                        "quiet": quiet}  # fmt: skip
+        self.values: dict[tuple[str, str, int], pd.DataFrame] = {}
+        self.estimates: dict[tuple[str, str, int], Estimate] = {}
+        self.failures: list[dict[str, Any]] = []
+        self.runs = 0
+        self.reused = 0
+        self._raw = loaded.scenario.model_dump(mode="json", by_alias=True)
+        self._hand = _hand_units_by_county(loaded)
+
+    def has(self, model: str, county: str, officers: int) -> bool:
+        return (model, county, officers) in self.estimates
+
+    def probe(self, requests: list[tuple[str, dict[str, int]]]) -> None:
+        """Run each ``(model, {county: officers})`` and record what it measured."""
+        if not requests:
+            return
+        variants = [
+            Variant(f"{model}-{k}", self._variant(model, counts, f"{model}-{k}"))
+            for k, (model, counts) in enumerate(requests)
+        ]
+        done: dict[tuple[str, int], dict[str, pd.DataFrame]] = {}
+        batch = Batch(variants, self.ex, self.seed, self.store, **self.options)
+        batch.run(self.n, done)
+        self.runs += len(done) - batch.reused
+        self.reused += batch.reused
+        self.failures += batch.failures
+        if batch.failures:
+            return
+        horizon = self.loaded.scenario.horizon_hours
+        for v, (model, counts) in zip(variants, requests, strict=True):
+            incidents = pd.concat([done[(v.name, r)]["incidents"] for r in range(self.n)])
+            values = self.target.values(incidents, horizon)
+            for county in self._measured(counts):
+                key = (model, county, counts[county])
+                if key in self.estimates:
+                    continue
+                mine = values[values["county"] == county][["replication", "value"]]
+                mine = mine.reset_index(drop=True)
+                value, low, high = estimate(self.target, mine) if len(mine) else (np.nan,) * 3
+                self.values[key] = mine
+                self.estimates[key] = Estimate(
+                    value, low, high, len(mine) / self.n, self.target.met(high)
+                )
+
+    def _measured(self, counts: dict[str, int]) -> list[str]:
+        """Counties whose result here is the county's result at its head count."""
+        if self.independent:
+            return list(counts)
+        off_base = [c for c in counts if counts[c] != self.base[c]]
+        return list(counts) if not off_base else off_base if len(off_base) == 1 else []
+
+    def deployment(self, county: str, model: str, officers: int) -> dict[str, Any]:
+        """The county's ``deployment`` for a probe: its own zone bounds if it already uses
+        this model, the model's defaults otherwise."""
+        dep = self._raw["counties"][county].get("deployment") or {}
+        same = dep.get("model") == model
+        return {
+            "model": model,
+            "officers": int(officers),
+            "zone_townships_min": dep.get("zone_townships_min") if same else None,
+            "zone_townships_max": dep.get("zone_townships_max") if same else None,
+        }
+
+    def families(self, model: str, least: int, most: int) -> dict[str, list[tuple[int, int]]]:
+        """Per county, head-count ranges sharing one layout (``zone_count``), ascending."""
+        team = self.loaded.scenario.enforcement.team_size
+        towns = Counter(t.county for t in self.loaded.townships)
+        out = {}
+        for county in self.counties:
+            dep = self.deployment(county, model, least)
+            ranges: list[tuple[int, int]] = []
+            last = None
+            for n in range(least, most + 1):
+                k = zone_count(model, towns[county], n, team, dep["zone_townships_min"],
+                               dep["zone_townships_max"])  # fmt: skip
+                if k == last:
+                    ranges[-1] = (ranges[-1][0], n)
+                else:
+                    ranges.append((n, n))
+                last = k
+            out[county] = ranges
+        return out
+
+    def _variant(self, model: str, counts: dict[str, int], name: str) -> LoadedScenario:
+        raw = dict(self._raw, name=name)
+        counties = {c: dict(spec) for c, spec in raw["counties"].items()}
+        units = dict(raw.get("units") or {})
+        for county, officers in counts.items():
+            counties[county]["deployment"] = self.deployment(county, model, officers)
+            for unit in self._hand.get(county, ()):
+                units.pop(unit, None)
+        raw["counties"], raw["units"] = counties, units
+        scenario = Scenario.model_validate(raw)
+        return self.loaded.model_copy(update={"scenario": scenario})
+
+
+def _hand_units_by_county(loaded: LoadedScenario) -> dict[str, list[str]]:
+    county_of = {t.township: t.county for t in loaded.townships}
+    out: dict[str, list[str]] = {}
+    for name, unit in loaded.scenario.units.items():
+        counties = {county_of[t] for t in unit.townships if t in county_of}
+        if unit.county is not None:
+            counties.add(unit.county)
+        for c in counties:
+            out.setdefault(c, []).append(name)
+    return out

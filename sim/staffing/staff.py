@@ -1,0 +1,250 @@
+"""``staff``: how many officers each county needs, and where a fixed total does most good.
+
+DESIGN.md question 3. The answer for a county is the smallest head count at which
+the target holds at the *upper* end of its 95% interval (the *lower* end does not
+count as meeting it), found per deployment model by bracketing and bisection on
+common random numbers. Within a county the layout generator decides where its
+officers sit (zones of the model, spare officers to the busiest zones).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ScenarioError
+from ..experiment.executors import make_executor
+from ..experiment.manifest import build_manifest
+from ..scenario import LoadedScenario, load_scenario
+from ..scenario.schema import SEVERITIES
+from ..world import build_world
+from ..world.layouts import MODELS
+from .probes import Probes, counties_independent, estimate, least_officers, scenario_head_counts
+from .results import Staffing
+from .search import frontier, run_searches
+from .target import parse_target
+
+
+def staff(
+    scenario: str | Path | LoadedScenario,
+    target: str,
+    *,
+    models: Sequence[str] | None = None,
+    max_officers: int = 60,
+    total: int | None = None,
+    allocation: bool = True,
+    seed: int | None = None,
+    replications: int | None = None,
+    overrides: Iterable[str] = (),
+    jobs: int | None = 1,
+    dask: str | None = None,
+    out: str | Path | None = None,
+    quiet: bool = True,
+    audit: bool = True,
+    force: bool = False,
+    max_run_seconds: float | None = None,
+) -> Staffing:
+    """Fewest officers per county meeting ``target`` under each model (default: all four),
+    then, unless ``allocation`` is off, the allocation of ``total`` officers (default: the
+    scenario's own total in the searched counties) that makes the worst county best."""
+    started = time.perf_counter()
+    loaded = (
+        scenario
+        if isinstance(scenario, LoadedScenario)
+        else load_scenario(scenario, overrides=list(overrides))
+    )
+    sc = loaded.scenario
+    try:
+        world = build_world(loaded)
+    except ScenarioError as err:
+        raise loaded.locate(err) from None
+    tgt = parse_target(
+        target,
+        severities=SEVERITIES,
+        types=tuple(sc.incident_types),
+        counties=world.county_names,
+        townships=world.township_names,
+    )
+    models = list(models or MODELS)
+    for m in models:
+        if m not in MODELS:
+            raise ScenarioError("--model", f"unknown model {m!r} (expected one of {MODELS})")
+    least = least_officers(sc)
+    if max_officers < least:
+        raise ScenarioError(
+            "--max-officers", f"{max_officers} is below the {least} a county needs to form a team"
+        )
+    counties = list(tgt.counties() or world.county_names)
+    now = scenario_head_counts(world)
+    base = {c: max(least, now[c]) for c in world.county_names}
+    independent = counties_independent(world)
+    if total is None:
+        total = sum(now[c] for c in counties)
+    if allocation:
+        _check_total(total, least, max_officers, len(counties), independent)
+    seed = sc.seed if seed is None else seed
+    n = sc.replications if replications is None else replications
+    with make_executor(jobs, dask) as ex:
+        probes = Probes(
+            loaded, tgt, counties, ex=ex, seed=seed, replications=n,
+            store=Path(out) / "runs" if out is not None else None, base=base,
+            independent=independent, audit=audit, force=force,
+            max_run_seconds=max_run_seconds, quiet=quiet,
+        )  # fmt: skip
+        families = {
+            (m, c): ranges
+            for m in models
+            for c, ranges in probes.families(m, least, max_officers).items()
+        }
+        searches = run_searches(probes, families, lambda e: e.met)
+        steps = []
+        if allocation and not probes.failures:
+            for m in models:
+                steps.append(frontier(probes, m, total, families))
+                if probes.failures:
+                    break
+    years = (sc.horizon_hours - sc.warmup_hours) / (24 * 365)
+    table = _answers(probes, searches, models, counties, now, max_officers, years)
+    result = Staffing(
+        target=tgt.text,
+        label=tgt.label,
+        limit=tgt.limit,
+        table=table,
+        totals=_totals(probes, table, models, counties),
+        curves=_curves(probes, years),
+        allocation=pd.concat(steps, ignore_index=True) if steps else pd.DataFrame(),
+        manifest=build_manifest(
+            kind="staff",
+            variants=models,
+            sources={"scenario": str(loaded.source) if loaded.source else None},
+            seed=seed,
+            replications=n,
+            executor=ex.name,
+            jobs=jobs,
+            wall_time_s=round(time.perf_counter() - started, 3),
+            runs_reused=probes.reused,
+            run_wall_s=None,
+            simpy_events=None,
+            failures=probes.failures,
+        )
+        | {
+            "target": tgt.text,
+            "confidence": "upper end of a 95% bootstrap interval over replications",
+            "counties": counties,
+            "independent_counties": independent,
+            "least_officers": least,
+            "max_officers": max_officers,
+            "allocation_total": total if allocation else None,
+            "runs": probes.runs,
+        },
+        scenario=sc.model_dump(mode="json", by_alias=True),
+    )
+    if out is not None:
+        result.save(out)
+    return result
+
+
+def _check_total(total: int, least: int, most: int, counties: int, independent: bool) -> None:
+    if not independent:
+        raise ScenarioError(
+            "--total",
+            "an allocation needs counties that lend no officers to each other; mutual aid "
+            "crosses county lines here (enforcement.mutual_aid.max_km): use --no-allocation",
+        )
+    if not least * counties <= total <= most * counties:
+        raise ScenarioError(
+            "--total",
+            f"{total} officers cannot be spread over {counties} counties with {least} to "
+            f"{most} each (between {least * counties} and {most * counties})",
+        )
+
+
+def _answers(probes, searches, models, counties, now, most, years) -> pd.DataFrame:
+    rows = []
+    for m in models:
+        for c in counties:
+            b = searches[(m, c)]
+            need = b.answer
+            est = probes.estimates.get((m, c, need)) if need is not None else None
+            below = probes.estimates.get((m, c, need - 1)) if need is not None else None
+            at_most = probes.estimates.get((m, c, most))
+            shown = est or at_most
+            status = (
+                "no incidents" if b.empty
+                else "met" if need is not None
+                else "failed" if probes.failures
+                else f"not reachable up to {most}"
+            )  # fmt: skip
+            rows.append(
+                {
+                    "model": m,
+                    "county": c,
+                    "officers_now": now[c],
+                    "officers_needed": need,
+                    "status": status,
+                    "estimate": shown.value if shown else np.nan,
+                    "ci95_low": shown.low if shown else np.nan,
+                    "ci95_high": shown.high if shown else np.nan,
+                    "one_fewer_ci95_high": below.high if below else np.nan,
+                    "incidents_per_year": (shown.incidents_per_replication / years)
+                    if shown
+                    else np.nan,
+                }
+            )
+    table = pd.DataFrame(rows)
+    table["officers_needed"] = table["officers_needed"].astype("Int64")
+    return table
+
+
+def _totals(probes, table: pd.DataFrame, models, counties) -> pd.DataFrame:
+    """Per model: the city total needed, and the city-wide indicator at that allocation."""
+    rows = []
+    for m in models:
+        mine = table[table["model"] == m]
+        reachable = bool((mine["status"] == "met").all())
+        alloc = dict(zip(mine["county"], mine["officers_needed"], strict=True))
+        value = low = high = np.nan
+        if reachable:
+            pooled = pd.concat(
+                [probes.values[(m, c, int(n))] for c, n in alloc.items()], ignore_index=True
+            )
+            value, low, high = estimate(probes.target, pooled)
+        rows.append(
+            {
+                "model": m,
+                "officers_now": int(mine["officers_now"].sum()),
+                "officers_needed": int(mine["officers_needed"].sum()) if reachable else None,
+                "counties_met": int((mine["status"] == "met").sum()),
+                "counties": len(counties),
+                "city_estimate": value,
+                "city_ci95_low": low,
+                "city_ci95_high": high,
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["officers_needed"] = out["officers_needed"].astype("Int64")
+    return out
+
+
+def _curves(probes: Probes, years: float) -> pd.DataFrame:
+    rows = [
+        {
+            "model": m,
+            "county": c,
+            "officers": n,
+            "estimate": e.value,
+            "ci95_low": e.low,
+            "ci95_high": e.high,
+            "met": e.met,
+            "incidents_per_year": e.incidents_per_replication / years,
+        }  # fmt: skip
+        for (m, c, n), e in probes.estimates.items()
+    ]
+    cols = ["model", "county", "officers", "estimate", "ci95_low", "ci95_high", "met",
+            "incidents_per_year"]  # fmt: skip
+    df = pd.DataFrame(rows, columns=cols)
+    return df.sort_values(["model", "county", "officers"], ignore_index=True)
