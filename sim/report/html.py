@@ -90,6 +90,37 @@ def write_report(
     return path
 
 
+def embed_figure(
+    figdir: Path, name: str, title: str, caption: str, make: Callable[[], Figure]
+) -> str:
+    """Draw, save as PNG and SVG, embed the PNG; a figure without data says why."""
+    try:
+        fig = make()
+    except NoData as err:
+        for old in (figdir / f"{name}.png", figdir / f"{name}.svg"):
+            old.unlink(missing_ok=True)  # not a stale picture from an earlier report
+        return (
+            f'<p class="missing" id="fig-{name}"><b>{escape(title)}</b>: not available — '
+            f"{escape(str(err))}.</p>"
+        )
+    figdir.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=PNG_DPI)
+    png = buf.getvalue()
+    (figdir / f"{name}.png").write_bytes(png)
+    fig.set_layout_engine("none")  # keep the layout just computed: half the SVG's cost
+    fig.savefig(figdir / f"{name}.svg", format="svg")
+    width = round(fig.get_figwidth() * CSS_PX_PER_INCH)
+    data = base64.b64encode(png).decode("ascii")
+    return (
+        f'<figure id="fig-{name}"><img src="data:image/png;base64,{data}" '
+        f'alt="{escape(title)}" width="{width}">'
+        f"<figcaption><b>{escape(title)}.</b> {caption} "
+        f'<span class="ci">Files: <code>figures/{name}.png</code>, '
+        f"<code>figures/{name}.svg</code>.</span></figcaption></figure>"
+    )
+
+
 class _Report:
     def __init__(self, folder: Path, results: Results, target_hours: float) -> None:
         self.folder = folder
@@ -114,32 +145,7 @@ class _Report:
         return got
 
     def figure(self, name: str, title: str, caption: str, make: Callable[[], Figure]) -> str:
-        """Draw, save as PNG and SVG, embed the PNG; a figure without data says why."""
-        try:
-            fig = make()
-        except NoData as err:
-            for old in (self.figdir / f"{name}.png", self.figdir / f"{name}.svg"):
-                old.unlink(missing_ok=True)  # not a stale picture from an earlier report
-            return (
-                f'<p class="missing" id="fig-{name}"><b>{escape(title)}</b>: not available — '
-                f"{escape(str(err))}.</p>"
-            )
-        self.figdir.mkdir(parents=True, exist_ok=True)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=PNG_DPI)
-        png = buf.getvalue()
-        (self.figdir / f"{name}.png").write_bytes(png)
-        fig.set_layout_engine("none")  # keep the layout just computed: half the SVG's cost
-        fig.savefig(self.figdir / f"{name}.svg", format="svg")
-        width = round(fig.get_figwidth() * CSS_PX_PER_INCH)
-        data = base64.b64encode(png).decode("ascii")
-        return (
-            f'<figure id="fig-{name}"><img src="data:image/png;base64,{data}" '
-            f'alt="{escape(title)}" width="{width}">'
-            f"<figcaption><b>{escape(title)}.</b> {caption} "
-            f'<span class="ci">Files: <code>figures/{name}.png</code>, '
-            f"<code>figures/{name}.svg</code>.</span></figcaption></figure>"
-        )
+        return embed_figure(self.figdir, name, title, caption, make)
 
     def sweep_points(self) -> list[str]:
         """For figures that cannot show every point of a sweep: its first and last."""

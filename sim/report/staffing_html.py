@@ -7,22 +7,18 @@ off the page), so the staffing answer can be mailed and archived on its own.
 
 from __future__ import annotations
 
-import base64
-import io
 import math
-from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from ..errors import ScenarioError
 from ..staffing.results import Staffing, is_staffing_folder, load_staffing
 from . import staffing_figures as SF
-from .geography import NoData
-from .html import CSS_PX_PER_INCH, PNG_DPI, STYLE
+from .html import STYLE
+from .html import embed_figure as _figure
 
 __all__ = ["write_staffing_report"]
 
@@ -40,36 +36,6 @@ def write_staffing_report(folder: str | Path, staffing: Staffing | None = None) 
     path = folder / "report.html"
     path.write_text(_build(folder, staffing), encoding="utf-8")
     return path
-
-
-def _figure(figdir: Path, name: str, title: str, caption: str, make: Callable[[], Figure]) -> str:
-    """Draw, save as PNG and SVG, embed the PNG; a figure without data says why
-    (``html._Report.figure``, which needs a ``Results``, does the same)."""
-    try:
-        fig = make()
-    except NoData as err:
-        for old in (figdir / f"{name}.png", figdir / f"{name}.svg"):
-            old.unlink(missing_ok=True)  # not a stale picture from an earlier report
-        return (
-            f'<p class="missing" id="fig-{name}"><b>{escape(title)}</b>: not available — '
-            f"{escape(str(err))}.</p>"
-        )
-    figdir.mkdir(parents=True, exist_ok=True)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=PNG_DPI)
-    png = buf.getvalue()
-    (figdir / f"{name}.png").write_bytes(png)
-    fig.set_layout_engine("none")  # keep the layout just computed: half the SVG's cost
-    fig.savefig(figdir / f"{name}.svg", format="svg")
-    width = round(fig.get_figwidth() * CSS_PX_PER_INCH)
-    data = base64.b64encode(png).decode("ascii")
-    return (
-        f'<figure id="fig-{name}"><img src="data:image/png;base64,{data}" '
-        f'alt="{escape(title)}" width="{width}">'
-        f"<figcaption><b>{escape(title)}.</b> {caption} "
-        f'<span class="ci">Files: <code>figures/{name}.png</code>, '
-        f"<code>figures/{name}.svg</code>.</span></figcaption></figure>"
-    )
 
 
 def _num(x: Any, digits: int = 2) -> str:
