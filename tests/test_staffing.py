@@ -116,17 +116,21 @@ def test_search_bisects_inside_the_first_layout_family_that_meets_the_target():
     # a split zone makes 4-5 officers worse than 3; 60 officers are plenty
     curve = {n: 5.0 for n in range(2, 61)} | {3: 3.9, 4: 6.0, 5: 6.0}
     curve |= {n: 4.0 - (n - 6) * 0.05 for n in range(6, 61)}
-    s = CountySearch(families, lambda e: e.met)
+    s = CountySearch(families, lambda e: e.met, start=10)
     rounds = _run(s, curve, limit=3.95)
     assert s.answer == 3  # the smallest meeting count, in the first family
-    assert rounds[0] == [3, 5, 60]  # every family's largest count, in one round
-    s = CountySearch(families, lambda e: e.met)
+    # every small family's largest count, and the present count in the last, in one round
+    assert rounds[0] == [3, 5, 10]
+    s = CountySearch(families, lambda e: e.met, start=10)
     rounds = _run(s, curve, limit=2.0)
     assert s.answer == 46  # 4 - 40 * 0.05 = 2.0
-    assert len(rounds) <= 1 + 6  # the tops, then bisection of 6..60
-    s = CountySearch(families, lambda e: e.met)
-    _run(s, curve, limit=0.5)
+    # doubling 10, 20, 40, 60 brackets it in (40, 60], then bisection: not a scan
+    assert [r[-1] for r in rounds[:4]] == [10, 20, 40, 60]
+    assert len(rounds) <= 4 + 5
+    s = CountySearch(families, lambda e: e.met, start=10)
+    rounds = _run(s, curve, limit=0.5)
     assert s.done and s.answer is None and not s.empty
+    assert max(max(r) for r in rounds) == 60  # not reachable: the maximum was tried
 
 
 def test_families_follow_the_layout_generator(busy_probes):

@@ -35,11 +35,23 @@ Met = Callable[[Estimate], bool]
 
 
 class CountySearch:
-    """One (model, county) search, as a function of what has been measured."""
+    """One (model, county) search, as a function of what has been measured.
 
-    def __init__(self, families: list[tuple[int, int]], met: Met) -> None:
+    Every family but the last is one or two head counts (a zone per team); the last
+    runs from one team per zone to the maximum, and is bracketed by doubling from the
+    county's present head count (``start``) rather than measured at the maximum, which
+    costs the most to simulate and is rarely needed.
+    """
+
+    def __init__(self, families: list[tuple[int, int]], met: Met, start: int) -> None:
         self.families = families
         self.met = met
+        lo, most = families[-1]
+        n = min(most, max(lo, start))
+        self._doubling = [n]
+        while n < most:
+            n = min(most, 2 * n)
+            self._doubling.append(n)
         self.answer: int | None = None
         self.empty = False
         self.done = False
@@ -51,21 +63,10 @@ class CountySearch:
         if self.done:
             return []
         if self._hi is None:
-            tops = [hi for _, hi in self.families]
-            missing = [n for n in tops if known(n) is None]
-            if missing:
-                return missing
-            for lo, hi in self.families:
-                est = known(hi)
-                assert est is not None
-                if math.isnan(est.value):
-                    self.done = self.empty = True  # no incident of the target's kind
-                    return []
-                if self.met(est):
-                    self._lo, self._hi = lo - 1, hi
-                    break
-            else:
-                self.done = True  # not reachable up to the most
+            chosen = self._choose(known)
+            if isinstance(chosen, list):
+                return chosen
+            if self.done:
                 return []
         assert self._lo is not None and self._hi is not None
         while self._hi - self._lo > 1:
@@ -81,6 +82,44 @@ class CountySearch:
         self.answer = self._hi
         return []
 
+    def _choose(self, known: Callable[[int], Estimate | None]) -> list[int] | None:
+        """Find the first family that meets the target (sets the bisection bounds), or
+        say what to measure first."""
+        lo_last = self.families[-1][0]
+        last_fail, last_ok, need = lo_last - 1, None, None
+        for n in self._doubling:
+            est = known(n)
+            if est is None:
+                need = n
+                break
+            if self.met(est):
+                last_ok = n
+                break
+            last_fail = n
+        tops = [hi for _, hi in self.families[:-1]]
+        missing = [n for n in tops if known(n) is None]
+        if missing:
+            return missing + ([need] if need is not None else [])
+        for lo, hi in self.families[:-1]:
+            est = known(hi)
+            assert est is not None
+            if math.isnan(est.value):
+                self.done = self.empty = True  # no incident of the target's kind
+                return None
+            if self.met(est):
+                self._lo, self._hi = lo - 1, hi
+                return None
+        if need is not None:
+            return [need]
+        first = known(self._doubling[0])
+        if first is not None and math.isnan(first.value):
+            self.done = self.empty = True
+        elif last_ok is None:
+            self.done = True  # not reachable up to the most
+        else:
+            self._lo, self._hi = last_fail, last_ok
+        return None
+
 
 def run_searches(
     probes: Probes,
@@ -88,7 +127,7 @@ def run_searches(
     met: Met,
 ) -> dict[tuple[str, str], CountySearch]:
     """Run every (model, county) search together, one round of probes at a time."""
-    searches = {key: CountySearch(fam, met) for key, fam in families.items()}
+    searches = {(m, c): CountySearch(fam, met, probes.base[c]) for (m, c), fam in families.items()}
     while not probes.failures:
         wanted: dict[tuple[str, str], list[int]] = {}
         for (m, c), s in searches.items():
