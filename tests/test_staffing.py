@@ -305,3 +305,13 @@ def test_staff_command_writes_tables_and_a_report(tmp_path, capsys):
     assert set(table["model"]) == {"squadron", "central"}
     assert main(["report", str(out)]) == 0  # the report verb knows a staffing folder
     assert "p90(response_h) &lt;= 3" in (out / "report.html").read_text()
+
+
+def test_answers_show_what_the_target_leaves_out(allocation):
+    found, _ = allocation
+    for col in ("response_h_mean", "share_unserved", "utilisation_mean"):
+        assert found.table[col].notna().all(), col
+    for county, curve in found.curves.groupby("county"):
+        curve = curve.sort_values("officers")
+        # officers get less busy as the county gets more of them
+        assert curve["utilisation_mean"].iloc[0] > curve["utilisation_mean"].iloc[-1], county

@@ -46,6 +46,11 @@ def _num(x: Any, digits: int = 2) -> str:
     return f"{x:.{digits}f}" if math.isfinite(x) else "–"
 
 
+def _pct(x: Any) -> str:
+    text = _num(x, 3)
+    return text if text == "–" else f"{100 * float(x):.1f}%"
+
+
 def _int(x: Any) -> str:
     return "–" if x is None or pd.isna(x) else str(int(x))
 
@@ -91,6 +96,10 @@ def _how_to_read(s: Staffing) -> str:
         "fewer was measured and failed (its upper end is in the table). Where a smaller "
         "count measured along the way met the target too, the status says so: the curve "
         "is noisy there and more replications would settle the answer.",
+        "The target covers only the reports it names. Beside it, each answer shows what "
+        "that head count means for <b>all reports</b> of the county (mean response, share "
+        "still unserved at the end of the run) and how busy its officers are: a head count "
+        "that meets a target for major incidents can leave the rest waiting.",
         "Every head count and model runs on <b>the same incidents</b> (common random "
         "numbers), so differences between head counts are differences of staffing, not luck.",
         "Inside a county the officers are placed by the model's <b>layout generator</b> "
@@ -120,7 +129,9 @@ def _how_to_read(s: Staffing) -> str:
 def _answers(s: Staffing) -> str:
     u = _unit(s)
     head = ["county", "now", "needed", f"estimate at needed{u} [95% CI]",
-            f"one fewer: upper end{u}", "incidents / year", "status"]  # fmt: skip
+            f"one fewer: upper end{u}", "incidents / year",
+            "all reports: mean response (h)", "unserved at the end", "officer utilisation",
+            "status"]  # fmt: skip
     parts = []
     for model, rows in s.table.groupby("model", sort=False):
         body = []
@@ -137,6 +148,9 @@ def _answers(s: Staffing) -> str:
                 f"{_td(_int(r.officers_needed) if met else '–')}"
                 f"{_td(_num(r.estimate) + where + _ci(ci))}"
                 f"{_td(_num(r.one_fewer_ci95_high))}{_td(_num(r.incidents_per_year, 1))}"
+                f"{_td(_num(getattr(r, 'response_h_mean', None), 1))}"
+                f"{_td(_pct(getattr(r, 'share_unserved', None)))}"
+                f"{_td(_pct(getattr(r, 'utilisation_mean', None)))}"
                 + (f"<td>{status}</td>" if met else f'<td class="missing">{status}</td>')
                 + "</tr>"
             )

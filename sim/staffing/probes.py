@@ -32,16 +32,21 @@ from ..world import World
 from ..world.layouts import zone_count
 from .target import Target
 
+# what else a head count buys or costs, beside the target: means over replications
+CONTEXT = ("response_h_mean", "share_unserved", "utilisation_mean")
+
 
 @dataclass(frozen=True)
 class Estimate:
-    """The target's statistic for one county at one head count, pooled over replications."""
+    """The target's statistic for one county at one head count, pooled over replications,
+    and the county's ``CONTEXT`` indicators there."""
 
     value: float
     low: float
     high: float
     incidents_per_replication: float
     met: bool
+    context: tuple[float, ...] = ()
 
 
 def estimate(target: Target, values: pd.DataFrame) -> tuple[float, float, float]:
@@ -143,6 +148,9 @@ class Probes:
         for v, (model, counts) in zip(variants, requests, strict=True):
             incidents = pd.concat([done[(v.name, r)]["incidents"] for r in range(self.n)])
             values = self.target.values(incidents, horizon)
+            summary = pd.concat([done[(v.name, r)]["summary"] for r in range(self.n)])
+            summary = summary[(summary["scope"] == "county") & summary["indicator"].isin(CONTEXT)]
+            context = summary.groupby(["group", "indicator"])["value"].mean()
             for county in self._measured(counts):
                 key = (model, county, counts[county])
                 if key in self.estimates:
@@ -151,8 +159,9 @@ class Probes:
                 mine = mine.reset_index(drop=True)
                 value, low, high = estimate(self.target, mine) if len(mine) else (np.nan,) * 3
                 self.values[key] = mine
+                extra = tuple(float(context.get((county, i), np.nan)) for i in CONTEXT)
                 self.estimates[key] = Estimate(
-                    value, low, high, len(mine) / self.n, self.target.met(high)
+                    value, low, high, len(mine) / self.n, self.target.met(high), extra
                 )
 
     def _measured(self, counts: dict[str, int]) -> list[str]:

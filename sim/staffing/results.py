@@ -2,8 +2,9 @@
 
 - ``staffing.csv``: per model and county, officers now and needed, the target's
   estimate with its 95% interval at that head count, the interval's upper end one
-  officer fewer (which failed), and the status (``met``, ``not reachable up to N``,
-  ``no incidents``);
+  officer fewer (which failed), the status (``met``, ``not reachable up to N``,
+  ``no incidents``), and at that head count the county's mean response over all reports,
+  share unserved at the end and officer utilisation (what the target does not cover);
 - ``totals.csv``: per model, the city total needed and the city-wide indicator there;
 - ``curves.csv``: every head count measured, per model and county;
 - ``allocation.csv``: the greedy allocation's steps (marginal gain per officer);

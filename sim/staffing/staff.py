@@ -23,7 +23,15 @@ from ..scenario import LoadedScenario, load_scenario
 from ..scenario.schema import SEVERITIES
 from ..world import build_world
 from ..world.layouts import MODELS
-from .probes import Probes, counties_independent, estimate, least_officers, scenario_head_counts
+from .probes import (
+    CONTEXT,
+    Estimate,
+    Probes,
+    counties_independent,
+    estimate,
+    least_officers,
+    scenario_head_counts,
+)
 from .results import Staffing
 from .search import frontier, run_searches
 from .target import parse_target
@@ -193,6 +201,7 @@ def _answers(probes, searches, models, counties, now, most, years) -> pd.DataFra
                     "incidents_per_year": (shown.incidents_per_replication / years)
                     if shown
                     else np.nan,
+                    **_context(shown),
                 }
             )
     table = pd.DataFrame(rows)
@@ -228,6 +237,13 @@ def _totals(probes, table: pd.DataFrame, models, counties) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     out["officers_needed"] = out["officers_needed"].astype("Int64")
     return out
+
+
+def _context(e: Estimate | None) -> dict[str, float]:
+    """The county's other indicators at that head count (all reports, all officers)."""
+    if e is None or not e.context:
+        return dict.fromkeys(CONTEXT, np.nan)
+    return dict(zip(CONTEXT, e.context, strict=True))
 
 
 def _curves(probes: Probes, years: float) -> pd.DataFrame:
