@@ -257,10 +257,11 @@ def _curves(probes: Probes, years: float) -> pd.DataFrame:
             "ci95_high": e.high,
             "met": e.met,
             "incidents_per_year": e.incidents_per_replication / years,
-        }  # fmt: skip
+            **_context(e),
+        }
         for (m, c, n), e in probes.estimates.items()
     ]
     cols = ["model", "county", "officers", "estimate", "ci95_low", "ci95_high", "met",
-            "incidents_per_year"]  # fmt: skip
+            "incidents_per_year", *CONTEXT]  # fmt: skip
     df = pd.DataFrame(rows, columns=cols)
     return df.sort_values(["model", "county", "officers"], ignore_index=True)
