@@ -208,6 +208,8 @@ def frontier(
     if least > total:
         return pd.DataFrame()
     needs(np.inf)  # the least each county can act with: the frontier's first point
+    limit = probes.target.limit
+    needs(np.nextafter(limit, -np.inf) if probes.target.strict else limit)  # the answers
     low, high = -np.inf, np.inf  # total needed: above `total` at low, within it at high
     while not probes.failures:
         highs = sorted(
