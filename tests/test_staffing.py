@@ -187,6 +187,12 @@ def test_mutual_aid_across_county_lines_couples_counties():
     assert counties_independent(build_world(near))
     with pytest.raises(ScenarioError, match="mutual aid crosses county lines"):
         staff(lent, "p90(response_h) <= 4", models=["central"], replications=1)
+    # the search still runs, one county off its present head count at a time
+    found = staff(lent, TWO_COUNTIES, models=["squadron"], replications=2, max_officers=14,
+                  allocation=False)  # fmt: skip
+    assert not found.manifest["independent_counties"]
+    assert set(found.curves["county"]) == {"Pujiang", "Wuyi"}
+    assert (found.table["status"] == "met").all()
 
 
 # --- allocation --------------------------------------------------------------------------

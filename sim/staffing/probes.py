@@ -166,10 +166,11 @@ class Probes:
 
     def _measured(self, counts: dict[str, int]) -> list[str]:
         """Counties whose result here is the county's result at its head count."""
+        mine = [c for c in counts if c in self.counties]
         if self.independent:
-            return list(counts)
-        off_base = [c for c in counts if counts[c] != self.base[c]]
-        return list(counts) if not off_base else off_base if len(off_base) == 1 else []
+            return mine
+        off_base = [c for c in mine if counts[c] != self.base[c]]
+        return mine if not off_base else off_base if len(off_base) == 1 else []
 
     def deployment(self, county: str, model: str, officers: int) -> dict[str, Any]:
         """The county's ``deployment`` for a probe: its own zone bounds if it already uses

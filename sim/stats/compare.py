@@ -81,7 +81,9 @@ def bootstrap_quantiles(
     out = []
     for k, q in enumerate(qs):
         low, high = np.quantile(boots[:, k], [0.025, 0.975])
-        out.append((q, float(np.quantile(x, q)), float(low), float(high)))
+        # the point estimate by the same definition as the resamples (the least value
+        # with at least q of the weight at or below it), so it lies inside its interval
+        out.append((q, float(np.quantile(x, q, method="inverted_cdf")), float(low), float(high)))
     return out
 
 
