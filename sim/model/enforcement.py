@@ -65,6 +65,15 @@ class Officer:
         if y > x:
             self.hours[activity] += y - x
 
+    def book(self, activity: str, a: float, b: float, window: tuple[float, float]) -> None:
+        """``spend`` and ``busy`` at once for one stretch of work (one clip, one call: the
+        way back and diverted tasks are on the hot path)."""
+        x, y = max(a, window[0]), min(b, window[1])
+        if y > x:
+            self.hours[activity] += y - x
+            self.busy_from.append(x)
+            self.busy_to.append(y)
+
     def busy(self, a: float, b: float, window: tuple[float, float]) -> None:
         """Book [a, b] as busy (clipped to the window); its duty hours are counted in bulk
         by the records (``records._busy_hours``), since calendar arithmetic per stretch
@@ -433,14 +442,7 @@ class Enforcement:
             back = km(town, home) / speed
             end = now + back
             for o in group:
-                if window[0] <= now and end <= window[1]:  # Officer.spend and busy, unclipped
-                    if end > now:
-                        o.hours[TRAVEL] += end - now
-                        o.busy_from.append(now)
-                        o.busy_to.append(end)
-                else:
-                    o.spend(TRAVEL, now, end, window)
-                    o.busy(now, end, window)
+                o.book(TRAVEL, now, end, window)
                 log((o.id, RETURN, -1, now, end))
             Timeout(self.env, back).callbacks.append(lambda _e, g=group: self._home(g))
 
@@ -462,15 +464,7 @@ class Enforcement:
         hours = o.pending.pop(0)
         now = self.env.now
         end = now + hours
-        window = self.window
-        if window[0] <= now and end <= window[1]:  # Officer.spend and busy, unclipped
-            if end > now:
-                o.hours[DIVERTED_WORK] += end - now
-                o.busy_from.append(now)
-                o.busy_to.append(end)
-        else:
-            o.spend(DIVERTED_WORK, now, end, window)
-            o.busy(now, end, window)
+        o.book(DIVERTED_WORK, now, end, self.window)
         self.assignments.extend((o.id, DIVERTED, -1, now, end))
         Timeout(self.env, hours, o).callbacks.append(self._diverted_done)
 
