@@ -81,9 +81,26 @@ class JobQueue:
 
 
 class ShortfallPolicy(Protocol):
-    """``min_free(need)`` (optional): the fewest free officers of its own with which a
-    unit may send anyone, when no job needs fewer than ``need``; the dispatcher skips
-    units below it. Without it the dispatcher always asks ``form_team``."""
+    """What the rest of the code may ask of a shortfall policy, so that nothing outside
+    this module compares its name: whether it may send fewer than the law requires
+    (``allows_short_team``), whether it may take officers of another unit
+    (``crosses_units``), the fewest free officers of its own with which a unit may send
+    anyone (``min_free``) and the fewest a unit must have to act at all (``least_staff``).
+    """
+
+    name: str
+    allows_short_team: bool
+    crosses_units: bool
+
+    def min_free(self, need: int) -> int:
+        """Below this many free officers of its own (no job needing fewer than ``need``)
+        a dispatch can only find that no team can be formed, so it is skipped."""
+        ...
+
+    def least_staff(self, largest_team: int, team_size: int) -> int:
+        """The fewest officers a unit (or county) needs to act at all, when the largest
+        team a job needs is ``largest_team`` and the law's is ``team_size``."""
+        ...
 
     def form_team(self, enf: Enforcement, unit: int, job: int, need: int) -> list[Officer] | None:
         """The officers to send to ``job`` now, or ``None`` to keep it waiting."""
@@ -93,9 +110,17 @@ class ShortfallPolicy(Protocol):
 class Wait:
     """Never send fewer than the law requires."""
 
+    name = "wait"
+    allows_short_team = False
+    crosses_units = False
+
     @staticmethod
     def min_free(need: int) -> int:
         return need
+
+    @staticmethod
+    def least_staff(largest_team: int, team_size: int) -> int:
+        return max(largest_team, team_size)
 
     def form_team(self, enf: Enforcement, unit: int, job: int, need: int) -> list[Officer] | None:
         free = enf.nearest_free(unit, job)
@@ -105,9 +130,17 @@ class Wait:
 class GoAlone:
     """Send whoever is free, a recorded breach of the two-person rule if short."""
 
+    name = "go_alone"
+    allows_short_team = True
+    crosses_units = False
+
     @staticmethod
     def min_free(need: int) -> int:
         return 1
+
+    @staticmethod
+    def least_staff(largest_team: int, team_size: int) -> int:
+        return team_size
 
     def form_team(self, enf: Enforcement, unit: int, job: int, need: int) -> list[Officer] | None:
         free = enf.nearest_free(unit, job)
@@ -117,6 +150,18 @@ class GoAlone:
 class Borrow:
     """Mutual aid: once a report has waited long enough, fill the team (or all of it)
     from the nearest units that have officers free and nothing of their own waiting."""
+
+    name = "borrow"
+    allows_short_team = False
+    crosses_units = True
+
+    @staticmethod
+    def min_free(need: int) -> int:
+        return 0  # a unit with no one free may still be lent a whole team
+
+    @staticmethod
+    def least_staff(largest_team: int, team_size: int) -> int:
+        return team_size
 
     def form_team(self, enf: Enforcement, unit: int, job: int, need: int) -> list[Officer] | None:
         free = enf.nearest_free(unit, job)
@@ -128,8 +173,4 @@ class Borrow:
         return free + extra if len(free) + len(extra) >= need else None
 
 
-SHORTFALL_POLICIES: dict[str, ShortfallPolicy] = {
-    "wait": Wait(),
-    "go_alone": GoAlone(),
-    "borrow": Borrow(),
-}
+SHORTFALL_POLICIES: dict[str, ShortfallPolicy] = {p.name: p for p in (Wait(), GoAlone(), Borrow())}

@@ -509,6 +509,24 @@ class Scenario(_Model):
     def warmup_hours(self) -> float:
         return self.warmup_days * 24.0
 
+    def incident_team_sizes(self) -> list[int]:
+        """Officers each incident type needs on site, in ``incident_types`` order: the one
+        place the type's own ``team_size`` falls back to ``enforcement.team_size``."""
+        default = self.enforcement.team_size
+        return [t.team_size or default for t in self.incident_types.values()]
+
+    @property
+    def inspection_team_size(self) -> int:
+        return self.inspections.team_size or self.enforcement.team_size
+
+    def largest_team(self) -> int:
+        """The largest team any job of this scenario needs (planned inspections only when
+        there are any)."""
+        sizes = self.incident_team_sizes()
+        if self.inspections.rate_per_day > 0:
+            sizes.append(self.inspection_team_size)
+        return max(sizes)
+
 
 class TownshipRow(_Model):
     """One validated row of the region CSV."""
