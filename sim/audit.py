@@ -13,8 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .model.records import STATUSES
+from .registry import SHORTFALL_POLICIES
+
 STAGES = ["start_h", "discovered_h", "reported_h", "team_formed_h", "arrived_h", "done_h"]
-STATUSES = {"resolved", "in_progress", "waiting", "reporting", "settled", "undiscovered"}
 WORK = ["onsite_hours", "travel_hours", "paperwork_hours", "inspection_hours", "diverted_hours"]
 EPS = 1e-6
 
@@ -107,7 +109,7 @@ def _team_sizes(inc: pd.DataFrame, asg: pd.DataFrame, policy: str) -> list[str]:
     present = inc["officers_present"].to_numpy()
     need = inc["team_size"].to_numpy()
     short = formed & (present < need)
-    if policy != "go_alone" and short.any():
+    if not SHORTFALL_POLICIES[policy].allows_short_team and short.any():
         out.append(f"teams below the legal size under '{policy}': {_ids(inc, short)}")
     if (formed & ((present < 1) | (present > need))).any():
         out.append("teams of no officers, or larger than required")

@@ -14,28 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import ScenarioError
-from .world.layouts import MODELS
-
-HEADLINE = (
-    ("incidents", "incidents (after warm-up)", "{:.0f}"),
-    ("share_undiscovered", "share never discovered", "{:.1%}"),
-    ("discovery_delay_h_mean", "discovery delay, mean (h)", "{:.1f}"),
-    ("response_h_mean", "response report->on site, mean (h)", "{:.1f}"),
-    ("response_h_median", "response, median (h)", "{:.1f}"),
-    ("response_h_p90", "response, p90 (h)", "{:.1f}"),
-    ("response_working_h_mean", "response in working hours, mean (h)", "{:.1f}"),
-    ("team_wait_h_mean", "wait for a legal team, mean (h)", "{:.1f}"),
-    ("two_person_compliance", "two-person compliance", "{:.1%}"),
-    ("share_waited_for_partner", "reports left waiting for a partner", "{:.1%}"),
-    ("share_borrowed", "teams with borrowed officers", "{:.1%}"),
-    ("share_unserved", "reports unserved at horizon", "{:.1%}"),
-    ("pollution_hours_mean", "pollution-hours per incident", "{:.1f}"),
-    ("utilisation_mean", "officer utilisation, mean", "{:.1%}"),
-    ("utilisation_cv", "utilisation spread (CV)", "{:.2f}"),
-    ("travel_share", "travel share of working time", "{:.1%}"),
-    ("inspection_share_of_duty", "duty time on planned inspections", "{:.1%}"),
-    ("diverted_share_of_duty", "duty time on diverted work", "{:.1%}"),
-)
+from .experiment.options import OPTION_NAMES, RULES, RunOptions
+from .registry import DEPLOYMENT_MODELS
 
 
 def _number(kind: type, ok, rule: str):
@@ -55,9 +35,12 @@ def _number(kind: type, ok, rule: str):
 
 
 _positive_int = _number(int, lambda v: v >= 1, "at least 1")
-_seed = _number(int, lambda v: v >= 0, ">= 0")
 _positive_float = _number(float, lambda v: 0 < v < float("inf"), "a positive number")
-_fraction = _number(float, lambda v: 0 < v < 1, "between 0 and 1")
+
+
+def _option(name: str):
+    """An argparse type for a run option: the rule ``RunOptions`` itself checks."""
+    return _number(*RULES[name])
 
 
 class _Parser(argparse.ArgumentParser):
@@ -71,11 +54,11 @@ DEFAULT_TARGET = "p90(response_h | severity=major) <= 4"
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--seed", type=_seed, help="root seed (overrides the scenario's)")
-    p.add_argument("--replications", type=_positive_int, help="replications per variant")
+    p.add_argument("--seed", type=_option("seed"), help="root seed (overrides the scenario's)")
+    p.add_argument("--replications", type=_option("replications"), help="replications per variant")
     p.add_argument("--out", type=Path, help="results folder (default results/<name>/)")
     p.add_argument(
-        "--jobs", type=_positive_int, help="worker processes (default: the machine's cores)"
+        "--jobs", type=_option("jobs"), help="worker processes (default: the machine's cores)"
     )
     p.add_argument(
         "--dask",
@@ -98,7 +81,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--max-run-seconds",
-        type=_positive_float,
+        type=_option("max_run_seconds"),
         metavar="S",
         help="stop any replication that runs longer than S seconds (recorded as failed)",
     )
@@ -126,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(run)
     run.add_argument(
         "--precision",
-        type=_fraction,
+        type=_option("precision"),
         help="add replications until the 95%% interval of the mean response is within "
         "this share of the mean (e.g. 0.05)",
     )
@@ -142,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: scenarios/jinhua/deployment_models.yaml)",
     )
     _common(cmp)
-    cmp.add_argument("--precision", type=_fraction, help="as for run, for every variant")
+    cmp.add_argument("--precision", type=_option("precision"), help="as for run, for every variant")
     cmp.add_argument("--no-report", dest="report", action="store_false", help="skip report.html")
 
     swp = sub.add_parser("sweep", help="run a parameter sweep (grid or Latin hypercube)")
@@ -170,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--model",
         dest="models",
         action="append",
-        choices=MODELS,
+        choices=DEPLOYMENT_MODELS.names(),
         help="deployment model to search under; repeat for several (default: all four)",
     )
     stf.add_argument(
@@ -215,7 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", help="print the scenario JSON Schema")
     schema.add_argument(
-        "--markdown", action="store_true", help="print the README's field reference instead"
+        "--markdown",
+        action="store_true",
+        help="print the field reference (docs/reference/scenario.md) instead",
     )
     return parser
 
@@ -248,19 +233,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def _options(args: argparse.Namespace, out: Path) -> dict:
-    return {
-        "seed": args.seed,
-        "replications": args.replications,
-        "overrides": args.overrides,
-        "jobs": args.jobs,
-        "dask": args.dask,
-        "out": out,
-        "quiet": args.quiet,
-        "audit": args.audit,
-        "force": args.force,
-        "max_run_seconds": args.max_run_seconds,
-    }
+def _run_options(args: argparse.Namespace, out: Path) -> RunOptions:
+    """The run options, once, from the flags: a flag's ``dest`` is its option's name, so a
+    new option needs only its flag here. A verb without a flag keeps the option's default;
+    ``--jobs`` left out is None (every core), where the API's default is one."""
+    given = {name: getattr(args, name) for name in OPTION_NAMES if hasattr(args, name)}
+    return RunOptions(**given | {"out": out})
 
 
 def _writable(out: Path) -> None:
@@ -278,9 +256,11 @@ def _run(args: argparse.Namespace) -> int:
     loaded = load_scenario(args.scenario or DEFAULT_SCENARIO, overrides=args.overrides)
     out = args.out or Path("results") / loaded.scenario.name
     _writable(out)
-    results = run(loaded, **{**_options(args, out), "overrides": ()}, precision=args.precision)
+    results = run(loaded, _run_options(args, out))
     if not args.quiet:
-        print(_summary_table(results))
+        from .report.terminal import summary_table
+
+        print(summary_table(results))
     return _finish(results, out)
 
 
@@ -291,9 +271,11 @@ def _compare(args: argparse.Namespace) -> int:
     paths = args.scenarios or [DEFAULT_COMPARE]
     out = args.out or Path("results") / default_name(paths, "compare")
     _writable(out)
-    results = compare(paths, **_options(args, out), precision=args.precision)
+    results = compare(paths, _run_options(args, out))
     if not args.quiet:
-        print(_compare_table(results))
+        from .report.terminal import compare_table
+
+        print(compare_table(results))
     return _finish(results, out, report=args.report)
 
 
@@ -303,7 +285,7 @@ def _sweep(args: argparse.Namespace) -> int:
 
     out = args.out or Path("results") / default_name([args.plan], "sweep")
     _writable(out)
-    results = sweep(args.plan, **_options(args, out), keep_records=args.keep_records)
+    results = sweep(args.plan, _run_options(args, out))
     if not args.quiet:
         m = results.manifest
         print(
@@ -314,22 +296,21 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _staff(args: argparse.Namespace) -> int:
-    from .experiment.runner import ROOT
+    from .experiment.runner import DEFAULT_STAFF
     from .scenario import load_scenario
     from .staffing import staff
 
-    loaded = load_scenario(
-        args.scenario or ROOT / "scenarios" / "jinhua" / "baseline.yaml", overrides=args.overrides
-    )
+    loaded = load_scenario(args.scenario or DEFAULT_STAFF, overrides=args.overrides)
     out = args.out or Path("results") / f"{loaded.scenario.name}-staffing"
     _writable(out)
-    result = staff(
-        loaded, args.target, models=args.models, max_officers=args.max_officers,
-        total=args.total, allocation=args.allocation,
-        **{**_options(args, out), "overrides": ()},
-    )  # fmt: skip
+    options = _run_options(args, out)
+    result = staff(loaded, args.target, options, models=args.models,
+                   max_officers=args.max_officers, total=args.total,
+                   allocation=args.allocation)  # fmt: skip
     if not args.quiet:
-        print(_staffing_table(result))
+        from .report.terminal import staffing_table
+
+        print(staffing_table(result))
     failures = result.manifest["failures"]
     if failures:
         print(f"{len(failures)} run(s) failed (tracebacks in {out}/manifest.json); "
@@ -340,43 +321,6 @@ def _staff(args: argparse.Namespace) -> int:
 
         print(f"report written to {write_staffing_report(out, result)}")
     return 1 if failures else 0
-
-
-def _staffing_table(result) -> str:
-    import pandas as pd
-
-    m = result.manifest
-    lines = [
-        f"target: {result.target} at the upper end of a 95% interval; "
-        f"{m['replications']} replications, seed {m['seed']}, {m['wall_time_s']:.1f} s "
-        f"({m['runs']} runs, {m['runs_reused']} reused)",
-        f"{'model':<11}{'county':<14}{'now':>5}{'needed':>8}  estimate [95% CI] at needed",
-    ]
-    for r in result.table.itertuples():
-        need = "-" if r.status != "met" else str(r.officers_needed)
-        est = (
-            f"{r.estimate:.2f} [{r.ci95_low:.2f}, {r.ci95_high:.2f}]"
-            if r.estimate == r.estimate
-            else ""
-        )
-        note = "" if r.status == "met" else f"  {r.status}"
-        lines.append(f"{r.model:<11}{r.county:<14}{r.officers_now:>5}{need:>8}  {est}{note}")
-    for r in result.totals.itertuples():
-        need = "not reachable" if pd.isna(r.officers_needed) else str(r.officers_needed)
-        lines.append(f"{r.model:<11}{'city total':<14}{r.officers_now:>5}{need:>8}")
-    alloc = result.allocation
-    for model, rows in alloc.groupby("model", sort=False) if len(alloc) else []:
-        chosen = rows[rows["chosen"]]
-        if chosen.empty:
-            continue
-        r = chosen.iloc[0]
-        spare = f", {int(r['spare'])} spare" if r["spare"] else ""
-        lines.append(
-            f"allocation ({model}, {m['allocation_total']} officers): worst county "
-            f"{r['worst_county']} at {r['worst_ci95_high']:.2f} (upper bound){spare}; "
-            f"{len(rows)} frontier points in allocation.csv"
-        )
-    return "\n".join(lines)
 
 
 def _finish(results, out: Path, report: bool = False) -> int:
@@ -404,55 +348,6 @@ def _report(args: argparse.Namespace) -> int:
         return 0
     print(f"report written to {write_report(args.results_dir, target_hours=args.target_hours)}")
     return 0
-
-
-def _fmt(fmt: str, v: dict) -> str:
-    mean, lo, hi = v.get("mean"), v.get("ci95_low"), v.get("ci95_high")
-    text = "n/a" if mean is None else fmt.format(mean)
-    ci = "" if lo is None or hi is None else f" [{fmt.format(lo)}, {fmt.format(hi)}]"
-    return text + ci
-
-
-def _summary_table(results) -> str:
-    m = results.manifest
-    head = results.headline()
-    lines = [
-        f"{results.variants[0]}: {m['replications']} replication(s), seed {m['seed']}, "
-        f"{m['wall_time_s']:.2f} s",
-        f"{'indicator':<38}{'mean [95% CI]'}",
-    ]
-    for key, label, fmt in HEADLINE:
-        lines.append(f"{label:<38}{_fmt(fmt, head.get(key, {}))}")
-    return "\n".join(lines)
-
-
-def _compare_table(results) -> str:
-    """Rows = indicators; per variant its mean and, after the first, the paired difference."""
-    m = results.manifest
-    names = results.variants
-    diffs = results.differences
-    cells = [["indicator", *names]]
-    for key, label, fmt in HEADLINE:
-        row = [label]
-        for k, name in enumerate(names):
-            text = _fmt(fmt, results.headline(name).get(key, {})).split(" [")[0]
-            if k and len(diffs):
-                d = diffs[(diffs["variant"] == name) & (diffs["scope"] == "all")
-                          & (diffs["indicator"] == key)]  # fmt: skip
-                if len(d):
-                    lo, hi = d["diff_ci95_low"].item(), d["diff_ci95_high"].item()
-                    sig = "*" if lo > 0 or hi < 0 else ""
-                    text += f" ({fmt.format(d['diff_mean'].item())}{sig})" if lo == lo else ""
-            row.append(text)
-        cells.append(row)
-    widths = [max(len(r[i]) for r in cells) for i in range(len(cells[0]))]
-    lines = [
-        f"{len(names)} variants x {m['replications']} replications on common random numbers, "
-        f"seed {m['seed']}, {m['wall_time_s']:.1f} s",
-        f"(in brackets: paired difference from {names[0]}; * = its 95% interval excludes 0)",
-    ]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
-    return "\n".join(lines)
 
 
 def _validate(args: argparse.Namespace) -> int:

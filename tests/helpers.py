@@ -20,6 +20,18 @@ def example_raw() -> dict[str, Any]:
     return yaml.safe_load((EXAMPLES / "pujiang_squadrons.yaml").read_text())
 
 
+def stationed_offices(east: int = 3, north: int = 3, city: int = 3) -> dict[str, Any]:
+    """Pujiang's 15 townships as three stationed offices of the given head counts."""
+    return {
+        "east": {"model": "stationed", "base_township": "Huangzhai", "officers": east,
+                 "townships": ["Huangzhai", "Baima", "Zhengjiawu", "Zhengzhai", "Yantou"]},
+        "north": {"model": "stationed", "base_township": "Yuzhai", "officers": north,
+                  "townships": ["Tanxi", "Dafan", "Zhongyu", "Hangping", "Yuzhai"]},
+        "city": {"model": "stationed", "base_township": "Puyang", "officers": city,
+                 "townships": ["Puyang", "Punan", "Xianhua", "Qianwu", "Huaqiao"]},
+    }  # fmt: skip
+
+
 def simulate_raw(raw: dict[str, Any], seed: int = 1, replication: int = 0) -> Records:
     world = build_world(from_mapping(copy.deepcopy(raw), base_dir=EXAMPLES))
     return simulate(world, seed, replication)

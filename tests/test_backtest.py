@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from helpers import EXAMPLES, example_raw
+from helpers import EXAMPLES, example_raw, stationed_offices
 
 from sim.audit import audit
 from sim.model import RESULTS_REVISION, simulate
@@ -65,14 +65,7 @@ def _severity_borrow() -> dict:
     """Stationed offices lending each other officers, severity order, inspections,
     diverted work and a Saturday shift."""
     raw = _busy(example_raw(), 3.0)
-    raw["units"] = {
-        "east": {"model": "stationed", "base_township": "Huangzhai", "officers": 3,
-                 "townships": ["Huangzhai", "Baima", "Zhengjiawu", "Zhengzhai", "Yantou"]},
-        "north": {"model": "stationed", "base_township": "Yuzhai", "officers": 2,
-                  "townships": ["Tanxi", "Dafan", "Zhongyu", "Hangping", "Yuzhai"]},
-        "city": {"model": "stationed", "base_township": "Puyang", "officers": 4,
-                 "townships": ["Puyang", "Punan", "Xianhua", "Qianwu", "Huaqiao"]},
-    }  # fmt: skip
+    raw["units"] = stationed_offices(east=3, north=2, city=4)
     raw["duty"]["weekdays"] = ["mon", "tue", "wed", "thu", "fri", "sat"]
     raw["enforcement"].update(
         shortfall_policy="borrow", dispatch_order="severity", diverted_share=0.2,

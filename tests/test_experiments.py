@@ -18,6 +18,8 @@ from conftest import EXAMPLES, ROOT
 
 import sim
 from sim.cli import main
+from sim.errors import ScenarioError
+from sim.experiment.options import RunOptions, run_options
 from sim.stats import t_interval
 
 SHORT = ["horizon_days=120", "warmup_days=10"]
@@ -230,3 +232,41 @@ def test_a_changed_region_table_never_reuses_stale_runs(tmp_path):
     csv.write_text(csv.read_text().replace(",1.5\n", ",3.0\n"))
     again = sim.run(scenario, replications=1, overrides=SHORT, out=out)
     assert again.manifest["runs_reused"] == 0
+
+
+def test_an_unknown_run_option_is_an_error_naming_it():
+    with pytest.raises(
+        TypeError, match=r"unknown run option 'replication'; did you mean 'replications'\?"
+    ):
+        sim.run(EXAMPLES / "pujiang_squadrons.yaml", replication=2)
+    with pytest.raises(TypeError, match="unknown run option 'colour'"):
+        sim.staff(EXAMPLES / "pujiang_squadrons.yaml", "p90(response_h) <= 4", colour="red")
+    with pytest.raises(TypeError, match="unknown run option 'max_run_second'"):
+        run_options(RunOptions(), max_run_second=5)
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"seed": -1}, "seed: must be >= 0, got -1"),
+        ({"replications": 0}, "replications: must be at least 1, got 0"),
+        ({"replications": 2.5}, "replications: expected a whole number, got 2.5"),
+        ({"jobs": 0}, "jobs: must be at least 1, got 0"),
+        ({"max_run_seconds": 0}, "max_run_seconds: must be a positive number, got 0"),
+        ({"precision": 1.5}, "precision: must be between 0 and 1, got 1.5"),
+    ],
+)
+def test_run_options_check_their_values_once_for_every_verb(given, message):
+    with pytest.raises(ScenarioError, match=message):
+        RunOptions(**given)
+
+
+def test_run_options_derive_by_replacing_and_fill_in_only_what_is_unset():
+    base = RunOptions(seed=3, overrides=["horizon_days=60"], out="res")
+    assert base.overrides == ("horizon_days=60",) and base.runs_folder == Path("res") / "runs"
+    derived = run_options(base, replications=4)
+    assert (derived.seed, derived.replications, derived.overrides) == (3, 4, base.overrides)
+    assert base.replications is None  # frozen: deriving never changes the original
+    assert derived.defaults(seed=9, replications=7) == derived
+    filled = RunOptions().defaults(seed=9, replications=7)
+    assert (filled.seed, filled.replications) == (9, 7)

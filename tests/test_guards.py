@@ -9,7 +9,7 @@ from helpers import example_raw, simulate_raw
 
 import sim
 from sim.cli import main
-from sim.experiment.guards import MAX_EVENTS, estimate
+from sim.experiment.guards import MAX_EVENTS, estimate_size
 from sim.scenario.load import from_mapping
 from sim.world import build_world
 
@@ -21,7 +21,7 @@ def test_the_estimate_is_close_to_what_a_run_makes():
     raw["inspections"] = {"rate_per_day": 0.05}
     raw["enforcement"]["diverted_share"] = 0.2
     world = build_world(from_mapping(raw, base_dir=EXAMPLES))
-    est = estimate(world)
+    est = estimate_size(world)
     rec = simulate_raw(raw, seed=1)
     assert est.incidents == pytest.approx(len(rec.incidents), rel=0.15)
     assert est.inspections == pytest.approx(len(rec.inspections), rel=0.1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import example_raw, simulate_raw
+from helpers import example_raw, simulate_raw, stationed_offices
 
 from sim.scenario.schema import Duty
 from sim.world.duty import DutyCalendar
@@ -21,14 +21,7 @@ def busy(raw, factor=3.0):
 
 LAYOUTS = {
     "squadron": None,
-    "stationed": {
-        "east": {"model": "stationed", "base_township": "Huangzhai", "officers": 3,
-                 "townships": ["Huangzhai", "Baima", "Zhengjiawu", "Zhengzhai", "Yantou"]},
-        "north": {"model": "stationed", "base_township": "Yuzhai", "officers": 3,
-                  "townships": ["Tanxi", "Dafan", "Zhongyu", "Hangping", "Yuzhai"]},
-        "city": {"model": "stationed", "base_township": "Puyang", "officers": 3,
-                 "townships": ["Puyang", "Punan", "Xianhua", "Qianwu", "Huaqiao"]},
-    },
+    "stationed": stationed_offices(),
     "central": {"pool": {"model": "central", "county": "Pujiang", "officers": 9}},
     "integrated": {
         "team": {"model": "integrated", "county": "Pujiang", "officers": 9,

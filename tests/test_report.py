@@ -134,7 +134,7 @@ def test_map_without_a_folder_uses_the_scenario_source(compared: sim.Results) ->
 def test_no_chinese_text_without_a_cjk_font(
     compared: sim.Results, folders: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(F, "cjk_font", lambda: None)
+    monkeypatch.setattr(F.maps, "cjk_font", lambda: None)
     fig = F.township_map(compared, variants=["squadron"], folder=folders["compare"], labels=True)
     texts = [t.get_text() for t in fig.findobj(Text)]
     assert "Puyang" in " ".join(texts)
@@ -143,7 +143,7 @@ def test_no_chinese_text_without_a_cjk_font(
         warnings.filterwarnings("error", message=".*missing from font.*")
         fig.canvas.draw()  # a missing glyph (a box) would warn
     # with a CJK font the Chinese names are added next to the romanised ones
-    monkeypatch.setattr(F, "cjk_font", lambda: "DejaVu Sans")
+    monkeypatch.setattr(F.maps, "cjk_font", lambda: "DejaVu Sans")
     fig = F.township_map(compared, variants=["squadron"], folder=folders["compare"], labels=True)
     assert any("浦阳街道" in t.get_text() for t in fig.findobj(Text))
 
@@ -244,3 +244,14 @@ def test_report_is_self_contained_and_complete(kind: str, folders: dict[str, Pat
     if kind == "sweep":
         assert "units.east_squadron.officers" in page.headers
     assert "setting" in page.headers and "SimPy events" in page.headers
+
+
+def test_every_figure_is_exported_by_its_subject():
+    """A new figure is one function in its subject module: the package exports it from the
+    module's ``__all__``, so forgetting it there would hide it from notebooks."""
+    for subject in F.SUBJECTS:
+        drawn = {n for n, fn in vars(subject).items() if getattr(fn, "is_figure", False)}
+        assert drawn, subject.__name__
+        assert drawn <= set(subject.__all__), (subject.__name__, drawn - set(subject.__all__))
+        for name in drawn:
+            assert getattr(F, name) is getattr(subject, name)

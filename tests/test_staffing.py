@@ -144,8 +144,9 @@ def test_families_follow_the_layout_generator(busy_probes):
 def busy_probes():
     loaded = load_scenario(PUJIANG, overrides=BUSY)
     target = parse_target("p90(response_h) <= 3", types=TYPES)
-    return Probes(loaded, target, ["Pujiang"], ex=None, seed=1, replications=1, store=None,
-                  base={"Pujiang": 9}, independent=True)  # fmt: skip
+    options = sim.RunOptions(seed=1, replications=1)
+    return Probes(loaded, target, ["Pujiang"], ex=None, options=options, base={"Pujiang": 9},
+                  independent=True)  # fmt: skip
 
 
 # --- counties do not share officers or random numbers ------------------------------------

@@ -17,7 +17,7 @@ from matplotlib.text import Text
 
 from sim.errors import ScenarioError
 from sim.report import NoData, write_staffing_report
-from sim.report import staffing_figures as SF
+from sim.report.figures import staffing as SF
 from sim.staffing import Staffing, load_staffing
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -27,6 +27,7 @@ from ..world import World, build_world
 from .executors import Executor, make_executor
 from .guards import check_size
 from .manifest import build_manifest
+from .options import RunOptions
 from .results import RECORDS, Results
 from .store import RunStore, run_key
 
@@ -44,12 +45,9 @@ class Variant:
 class RunSpec:
     variant: str
     world: World
-    seed: int
     replication: int
     key: str
-    store: Path | None
-    audit: bool = True
-    limit_s: float | None = None
+    options: RunOptions
 
 
 @dataclass
@@ -95,16 +93,17 @@ def run_tables(
 
 def execute(spec: RunSpec) -> RunOutcome:
     """Run one replication and store it; top-level so process pools and Dask can ship it."""
+    opt, store = spec.options, spec.options.runs_folder
     try:
-        tables = run_tables(spec.world, spec.seed, spec.replication, spec.audit, spec.limit_s)
-        if spec.store is not None:
-            RunStore(spec.store).save(spec.key, tables)
+        tables = run_tables(spec.world, opt.seed, spec.replication, opt.audit, opt.max_run_seconds)
+        if store is not None:
+            RunStore(store).save(spec.key, tables)
         return RunOutcome(spec.variant, spec.replication, tables)
     except Exception as err:  # a failed run is recorded; the others go on
         info = {"variant": spec.variant, "replication": spec.replication,
                 "error": repr(err), "traceback": traceback.format_exc()}  # fmt: skip
-        if spec.store is not None:
-            RunStore(spec.store).save_error(spec.key, info)
+        if store is not None:
+            RunStore(store).save_error(spec.key, info)
         return RunOutcome(spec.variant, spec.replication, None, info["traceback"])
 
 
@@ -114,29 +113,23 @@ class Batch:
     Worlds are built once; ``run`` runs only the (variant, replication) pairs not
     already in ``done`` or in the store, so an experiment that adds replications
     (``--precision``) or probes (the staffing search) never repeats a run.
+    ``options`` carry the seed (filled in: ``RunOptions.defaults``).
     """
 
-    def __init__(
-        self,
-        variants: list[Variant],
-        ex: Executor,
-        seed: int,
-        store: RunStore | None,
-        audit: bool = True,
-        force: bool = False,
-        max_run_seconds: float | None = None,
-        quiet: bool = True,
-    ) -> None:
-        self.variants, self.ex, self.seed, self.store = variants, ex, seed, store
-        self.audit, self.limit_s, self.quiet = audit, max_run_seconds, quiet
+    def __init__(self, variants: list[Variant], ex: Executor, options: RunOptions) -> None:
+        assert options.seed is not None, "fill in the seed first (RunOptions.defaults)"
+        self.variants, self.ex, self.options = variants, ex, options
+        folder = options.runs_folder
+        self.store = RunStore(folder) if folder is not None else None
         self.failures: list[dict[str, Any]] = []
         self.reused = 0
         self.worlds = _build_all(variants, ex)
         for v in variants:
             try:
-                check_size(self.worlds[v.name], force)
+                check_size(self.worlds[v.name], options.force)
             except ScenarioError as err:
                 raise v.loaded.locate(err) from None
+        seed = options.seed
         self._keys = {v.name: _hashable(_resolved(v.loaded, seed, 0), v.loaded) for v in variants}
 
     def run(self, n: int, done: dict[tuple[str, int], dict[str, pd.DataFrame]]) -> None:
@@ -147,15 +140,14 @@ class Batch:
             for r in range(n):
                 if (v.name, r) in done:
                     continue
-                key = run_key(self._keys[v.name], self.seed, r)
+                key = run_key(self._keys[v.name], self.options.seed, r)
                 if store is not None and store.has(key):
                     done[(v.name, r)] = store.load(key)
                     self.reused += 1
                 else:
-                    specs.append(RunSpec(v.name, self.worlds[v.name], self.seed, r, key,
-                                         store.folder if store else None, self.audit,
-                                         self.limit_s))  # fmt: skip
-        bar = tqdm(total=len(specs), disable=True if self.quiet or not specs else None,
+                    specs.append(RunSpec(v.name, self.worlds[v.name], r, key, self.options))
+        quiet = self.options.quiet
+        bar = tqdm(total=len(specs), disable=True if quiet or not specs else None,
                    unit="run", leave=False)  # fmt: skip
         for outcome in self.ex.imap_unordered(execute, specs):
             if outcome.tables is None:
@@ -170,41 +162,28 @@ class Batch:
 
 
 def run_experiment(
-    variants: list[Variant],
-    *,
-    kind: str,
-    seed: int | None = None,
-    replications: int | None = None,
-    jobs: int | None = None,
-    dask: str | None = None,
-    out: str | Path | None = None,
-    quiet: bool = True,
-    precision: float | None = None,
-    precision_indicator: str = "response_h_mean",
-    max_replications: int = 200,
-    keep_records: bool = True,
-    audit: bool = True,
-    force: bool = False,
-    max_run_seconds: float | None = None,
+    variants: list[Variant], *, kind: str, options: RunOptions | None = None
 ) -> Results:
-    """Run every variant's replications and gather tables and statistics."""
+    """Run every variant's replications and gather tables and statistics; a seed or a
+    replication count not in ``options`` is the first variant's scenario's."""
     started = time.perf_counter()
     first = variants[0].loaded.scenario
-    seed = first.seed if seed is None else seed
-    n = first.replications if replications is None else replications
-    store = RunStore(Path(out) / "runs") if out is not None else None
+    opt = (options or RunOptions()).defaults(first.seed, first.replications)
+    seed, n, precision, most = opt.seed, opt.replications, opt.precision, opt.max_replications
+    assert seed is not None and n is not None
+    keep_records = kind != "sweep" if opt.keep_records is None else opt.keep_records
     done: dict[tuple[str, int], dict[str, pd.DataFrame]] = {}
-    with make_executor(jobs, dask) as ex:
-        batch = Batch(variants, ex, seed, store, audit, force, max_run_seconds, quiet)
+    with make_executor(opt.jobs, opt.dask) as ex:
+        batch = Batch(variants, ex, opt)
         while True:
             batch.run(n, done)
             if precision is None or batch.failures:
                 break
             per_rep = _gather(done, variants, n, "summary")
-            need = _needed(per_rep, precision, precision_indicator)
-            if need <= n or n >= max_replications:
+            need = _needed(per_rep, precision, opt.precision_indicator)
+            if need <= n or n >= most:
                 break
-            n = min(need, max_replications)
+            n = min(need, most)
     resolved = {v.name: _resolved(v.loaded, seed, n) for v in variants}
     failures, reused = batch.failures, batch.reused
     cols = ["variant", "replication", "scope", "group", "indicator", "value"]
@@ -225,7 +204,7 @@ def run_experiment(
             seed=seed,
             replications=n,
             executor=ex.name,
-            jobs=jobs,
+            jobs=opt.jobs,
             wall_time_s=round(time.perf_counter() - started, 3),
             runs_reused=reused,
             run_wall_s=round(float(timing["wall_s"].sum()), 3) if len(timing) else 0.0,
@@ -239,8 +218,8 @@ def run_experiment(
         sweep=_sweep_table(per_rep, variants) if kind == "sweep" else pd.DataFrame(),
         **records,
     )
-    if out is not None:
-        results.save(out, regions={v.name: _region(v.loaded) for v in variants})
+    if opt.out is not None:
+        results.save(opt.out, regions={v.name: _region(v.loaded) for v in variants})
     return results
 
 

@@ -21,7 +21,9 @@ BYTES_PER_JOB = 200  # inspection or diverted task, with its assignment rows
 
 
 @dataclass(frozen=True)
-class Estimate:
+class SizeEstimate:
+    """Expected size of one replication: what the guards compare with their limits."""
+
     incidents: float
     inspections: float
     diverted_tasks: float
@@ -29,7 +31,7 @@ class Estimate:
     record_mib: float
 
 
-def estimate(world: World) -> Estimate:
+def estimate_size(world: World) -> SizeEstimate:
     """Expected size of one replication of ``world``."""
     sc = world.scenario
     days = sc.horizon_days
@@ -46,11 +48,11 @@ def estimate(world: World) -> Estimate:
     # a report, a release and a return per job; a start and an end per diverted task
     events = 3 * (incidents + inspections) + 2 * diverted + shifts
     mib = (incidents * BYTES_PER_INCIDENT + (inspections + diverted) * BYTES_PER_JOB) / 2**20
-    return Estimate(incidents, inspections, diverted, events, mib)
+    return SizeEstimate(incidents, inspections, diverted, events, mib)
 
 
-def check_size(world: World, force: bool) -> Estimate:
-    est = estimate(world)
+def check_size(world: World, force: bool) -> SizeEstimate:
+    est = estimate_size(world)
     if not force and (est.events > MAX_EVENTS or est.record_mib > MAX_RECORD_MIB):
         raise ScenarioError(
             "horizon_days",

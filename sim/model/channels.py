@@ -1,41 +1,49 @@
 """Discovery by channels: grid patrols, citizens, sensors, upper-level inspections.
 
-Each channel's time to find an incident is drawn in closed form, per incident,
-from its own purpose-keyed stream (so every deployment model sees the same
-discoveries), and the first channel to find the incident while it is still
-active wins. Nothing here needs a SimPy event per patrol step:
-
-- **Patrols**: source-inspection visits in a township arrive at a rate set by the
-  grid officers' and station staff's time; with ``random`` visits each picks one of
-  the township's sites at random, so visits to the incident's site form a Poisson
-  process and, thinned by the detection probability, the time to discovery is
-  exponential *in working hours* — exactly what simulating every visit would give.
-  With ``periodic`` visits the site is visited every T working hours at a random
-  phase U, and the delay is U + T (G - 1), G geometric in the detection probability
-  (mean T/2 + T(1-p)/p). Working hours map onto the calendar of the grid officers.
-- **Citizens**: a report hazard while the incident is active, scaled by type,
-  township weight, the reward scheme and the ease of the channel: exponential.
-- **Sensors**: in covered townships and for the types they see, an alarm with the
-  detection probability after the sensor delay.
-- **Upper inspections**: campaigns every ``interval_days`` (first at half an
-  interval) visit a random share of townships and find active incidents with the
-  detection probability.
-
-Patrol-found incidents may be settled by the grid officer (by severity); they are
-never reported and their pollution stops when settling ends. Everything else found
-is handed over to the enforcement unit after the channel's hand-over delay.
+Each channel is one registered class (``sim.registry.CHANNELS``) that owns its name,
+its label and colour in reports, its default hand-over time and its time to find an
+incident, drawn in closed form, per incident, from its own purpose-keyed stream (so
+every deployment model sees the same discoveries). The first channel to find an
+incident while it is still active wins; ties go to the channel registered first, and
+the registration order is the channel code the records store. Nothing here needs a
+SimPy event per patrol step. What is found and not settled on the spot is handed
+over to the enforcement unit after the channel's hand-over delay.
 """
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 import simpy
 
-from ..scenario.schema import CHANNELS
+from ..registry import CHANNELS
+from ..scenario.distributions import Distribution, Fixed, Lognormal
 from ..world.build import World
 from .discovery import Report, deliver
 from .incidents import Incidents
 from .streams import Streams
+
+
+class Channel:
+    """A way incidents are found. A new channel subclasses this, sets its facts and
+    ``find_hours`` (``settle`` if it acts on what it finds) and registers itself with
+    ``@CHANNELS.register``: it is then drawn, recorded, reported and accepted in
+    ``discovery.handover_hours`` and ``discovery.channel`` without another edit."""
+
+    name: ClassVar[str]  # in scenarios (`discovery.handover_hours.<name>`) and records
+    label: ClassVar[str]  # plain language, plural: "found by <label>"
+    colour: ClassVar[str]  # of its bars in figures
+    handover_hours: ClassVar[Distribution]  # default time from discovery to the report
+    better: ClassVar[str] = "neither"  # is a larger share found by it "higher" better?
+
+    def find_hours(self, world: World, inc: Incidents, streams: Streams) -> np.ndarray:
+        """When this channel would find each incident (hours; ``inf`` never), whether or
+        not it is still active then."""
+        raise NotImplementedError
+
+    def settle(self, world: World, inc: Incidents, streams: Streams, found: np.ndarray) -> None:
+        """Act on the incidents this channel found first (``found``), before hand-over."""
 
 
 class ChannelDiscovery:
@@ -45,29 +53,46 @@ class ChannelDiscovery:
     def start(
         self, env: simpy.Environment, inc: Incidents, streams: Streams, report: Report
     ) -> None:
-        found_at = np.vstack([
-            self._patrol(inc, streams),
-            self._citizens(inc, streams),
-            self._sensors(inc, streams),
-            self._upper(inc, streams),
-        ])  # fmt: skip
+        channels = CHANNELS.items()
+        found_at = np.vstack([c.find_hours(self.world, inc, streams) for _, c in channels])
         first = found_at.min(axis=0)
         found = first < inc.self_end_h
         channel = found_at.argmin(axis=0)
         inc.discovered_h = np.where(found, first, np.nan)
         inc.channel = np.where(found, channel, -1)
-        self._settle(inc, streams, found & (channel == CHANNELS.index("patrol")))
+        for k, (_, c) in enumerate(channels):
+            c.settle(self.world, inc, streams, found & (channel == k))
         handover = self.world.scenario.discovery.handover_hours
         delay = np.zeros(len(inc))
-        for k, name in enumerate(CHANNELS):
+        for k, (name, c) in enumerate(channels):
             mine = inc.channel == k
-            draws = handover[name].sample(streams.rng(f"discovery.handover.{name}"), len(inc))
+            spec = handover.get(name, c.handover_hours)
+            draws = spec.sample(streams.rng(f"discovery.handover.{name}"), len(inc))
             delay[mine] = draws[mine]
         inc.reported_h = np.where(found & ~inc.settled, inc.discovered_h + delay, np.nan)
         env.process(deliver(env, inc.reported_h, report))
 
-    def _patrol(self, inc: Incidents, streams: Streams) -> np.ndarray:
-        g = self.world.grid
+
+@CHANNELS.register
+class PatrolChannel(Channel):
+    """Grid patrols. Source-inspection visits in a township arrive at a rate set by the
+    grid officers' and station staff's time; with ``random`` visits each picks one of the
+    township's sites at random, so visits to the incident's site form a Poisson process
+    and, thinned by the detection probability, the time to discovery is exponential *in
+    working hours* — exactly what simulating every visit would give. With ``periodic``
+    visits the site is visited every T working hours at a random phase U, and the delay
+    is U + T (G - 1), G geometric in the detection probability (mean T/2 + T(1-p)/p).
+    Working hours map onto the calendar of the grid officers.
+
+    Patrol-found incidents may be settled by the grid officer (by severity); they are
+    never reported and their pollution stops when settling ends."""
+
+    name, label, colour = "patrol", "grid patrols", "#2ca02c"
+    better = "higher"  # found early, on the spot, and often settled
+    handover_hours = Lognormal(dist="lognormal", mean=24.0, cv=1.0)
+
+    def find_hours(self, world: World, inc: Incidents, streams: Streams) -> np.ndarray:
+        g = world.grid
         n = len(inc)
         town = inc.township
         visit, p = g.visit_rate[town], g.detection[town]
@@ -85,48 +110,12 @@ class ChannelDiscovery:
             out[i] = g.calendars[calendar_of[i]].add_duty_hours(inc.start_h[i], float(work[i]))
         return out
 
-    def _citizens(self, inc: Incidents, streams: Streams) -> np.ndarray:
-        sc = self.world.scenario
-        c = sc.discovery.citizens
-        mult = np.array([c.type_multipliers.get(t, 1.0) for t in sc.incident_types])
-        rate = (
-            c.report_rate_per_day / 24.0 * mult[inc.type] * self.world.township_weight[inc.township]
-            * c.reward_multiplier * c.channel_ease_multiplier
-        )  # fmt: skip
-        e = streams.rng("discovery.citizen").exponential(1.0, len(inc))
-        with np.errstate(divide="ignore"):
-            return np.where(rate > 0, inc.start_h + e / rate, np.inf)
-
-    def _sensors(self, inc: Incidents, streams: Streams) -> np.ndarray:
-        g = self.world.grid
-        s = self.world.scenario.discovery.sensors
-        n = len(inc)
-        hit = streams.rng("discovery.sensor.hit").random(n) < s.detection_probability
-        delay = s.delay_hours.sample(streams.rng("discovery.sensor.delay"), n)
-        seen = g.sensor_covered[inc.township] & g.sensor_sees[inc.type] & hit
-        return np.where(seen, inc.start_h + delay, np.inf)
-
-    def _upper(self, inc: Incidents, streams: Streams) -> np.ndarray:
-        sc = self.world.scenario
-        u = sc.discovery.upper_inspections
-        out = np.full(len(inc), np.inf)
-        if u.interval_days is None:
-            return out
-        step = u.interval_days * 24.0
-        times = np.arange(step / 2, sc.horizon_hours, step)
-        rng = streams.rng("discovery.upper")
-        for t in times:
-            visited = rng.random(self.world.n_townships) < u.township_share
-            finds = rng.random(len(inc)) < u.detection_probability
-            hit = (inc.start_h < t) & (inc.self_end_h > t) & visited[inc.township] & finds
-            out = np.where(hit & np.isinf(out), t, out)
-        return out
-
-    def _settle(self, inc: Incidents, streams: Streams, patrol_found: np.ndarray) -> None:
-        g = self.world.grid
+    def settle(self, world: World, inc: Incidents, streams: Streams, found: np.ndarray) -> None:
+        """The grid officer settles a share of what the patrol found (by severity)."""
+        g = world.grid
         n = len(inc)
         share = g.settle_share[inc.township, inc.severity]
-        settled = patrol_found & (streams.rng("discovery.settle").random(n) < share)
+        settled = found & (streams.rng("discovery.settle").random(n) < share)
         hours = np.zeros(n)
         rng = streams.rng("discovery.settle.hours")
         spec_of = g.spec_of[inc.township]
@@ -136,3 +125,70 @@ class ChannelDiscovery:
                 hours[mine] = spec.settle_hours.sample(rng, int(mine.sum()))
         inc.settled = settled
         inc.settle_end_h = np.where(settled, inc.discovered_h + hours, np.inf)
+
+
+@CHANNELS.register
+class CitizenChannel(Channel):
+    """Citizens' reports (12369, rewarded reporting): a hazard while the incident is
+    active, scaled by type, township weight, the reward scheme and the ease of the
+    channel, so the time to a report is exponential."""
+
+    name, label, colour = "citizen", "citizens", "#1f77b4"
+    handover_hours = Fixed(dist="fixed", value=2.0)
+
+    def find_hours(self, world: World, inc: Incidents, streams: Streams) -> np.ndarray:
+        sc = world.scenario
+        c = sc.discovery.citizens
+        mult = np.array([c.type_multipliers.get(t, 1.0) for t in sc.incident_types])
+        rate = (
+            c.report_rate_per_day / 24.0 * mult[inc.type] * world.township_weight[inc.township]
+            * c.reward_multiplier * c.channel_ease_multiplier
+        )  # fmt: skip
+        e = streams.rng("discovery.citizen").exponential(1.0, len(inc))
+        with np.errstate(divide="ignore"):
+            return np.where(rate > 0, inc.start_h + e / rate, np.inf)
+
+
+@CHANNELS.register
+class SensorChannel(Channel):
+    """Micro monitoring points: in covered townships and for the types they see, an
+    alarm with the detection probability after the sensor delay."""
+
+    name, label, colour = "sensor", "sensors", "#9467bd"
+    better = "higher"
+    handover_hours = Fixed(dist="fixed", value=1.0)
+
+    def find_hours(self, world: World, inc: Incidents, streams: Streams) -> np.ndarray:
+        g = world.grid
+        s = world.scenario.discovery.sensors
+        n = len(inc)
+        hit = streams.rng("discovery.sensor.hit").random(n) < s.detection_probability
+        delay = s.delay_hours.sample(streams.rng("discovery.sensor.delay"), n)
+        seen = g.sensor_covered[inc.township] & g.sensor_sees[inc.type] & hit
+        return np.where(seen, inc.start_h + delay, np.inf)
+
+
+@CHANNELS.register
+class InspectionChannel(Channel):
+    """Upper-level inspections: campaigns every ``interval_days`` (the first at half an
+    interval) visit a random share of townships and find the active incidents there with
+    the detection probability; the hand-over is slow (a campaign's findings travel down
+    through the city bureau)."""
+
+    name, label, colour = "inspection", "upper-level inspections", "#8c564b"
+    handover_hours = Fixed(dist="fixed", value=24.0)
+
+    def find_hours(self, world: World, inc: Incidents, streams: Streams) -> np.ndarray:
+        u = world.scenario.discovery.upper_inspections
+        out = np.full(len(inc), np.inf)
+        if u.interval_days is None:
+            return out
+        step = u.interval_days * 24.0
+        times = np.arange(step / 2, world.scenario.horizon_hours, step)
+        rng = streams.rng("discovery.upper")
+        for t in times:
+            visited = rng.random(world.n_townships) < u.township_share
+            finds = rng.random(len(inc)) < u.detection_probability
+            hit = (inc.start_h < t) & (inc.self_end_h > t) & visited[inc.township] & finds
+            out = np.where(hit & np.isinf(out), t, out)
+        return out

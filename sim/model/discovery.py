@@ -15,7 +15,8 @@ from typing import Protocol
 import numpy as np
 import simpy
 
-from ..scenario.schema import CHANNELS, Discovery
+from ..registry import CHANNELS
+from ..scenario.schema import Discovery
 from .incidents import Incidents
 from .streams import Streams
 

@@ -17,7 +17,7 @@ from .streams import Streams
 
 
 @dataclass
-class Inspections:
+class PlannedInspections:
     planned_h: np.ndarray
     township: np.ndarray
     onsite_h: np.ndarray
@@ -27,7 +27,7 @@ class Inspections:
         return len(self.planned_h)
 
 
-def generate_inspections(world: World, streams: Streams) -> Inspections:
+def generate_inspections(world: World, streams: Streams) -> PlannedInspections:
     spec = world.scenario.inspections
     horizon = world.scenario.horizon_hours
     rate = world.township_weight * spec.rate_per_day / 24.0
@@ -36,7 +36,7 @@ def generate_inspections(world: World, streams: Streams) -> Inspections:
     n = int(rng.poisson(total * horizon)) if total > 0 else 0
     planned = np.sort(rng.uniform(0.0, horizon, n))
     township = rng.choice(len(rate), n, p=rate / total) if n else np.zeros(0, dtype=np.int64)
-    return Inspections(
+    return PlannedInspections(
         planned_h=planned,
         township=np.asarray(township, dtype=np.int64),
         onsite_h=spec.onsite_hours.sample(streams.rng("inspections.onsite"), n),

@@ -1,8 +1,9 @@
 """Enforcement policies: small swappable pieces chosen by name in the scenario.
 
 A dispatch order ranks a unit's waiting jobs; a shortfall policy forms the team
-for the job at the head of the queue, or says it must wait. New policies are new
-entries in these registries, never an ``if`` in the dispatcher.
+for the job at the head of the queue, or says it must wait. Each registers itself
+(``sim.registry``) under the name a scenario uses, and the schema accepts exactly
+the registered names: a new policy is one class here, never an ``if`` elsewhere.
 
 Order is strict: the first job the unit may serve now (off duty, only on-call
 severities) blocks those behind it, so a two-officer report waiting for a
@@ -16,8 +17,11 @@ import bisect
 from collections.abc import Callable, Collection, Iterator
 from typing import TYPE_CHECKING, Protocol
 
+from ..registry import DISPATCH_ORDERS, SHORTFALL_POLICIES
+
 if TYPE_CHECKING:
-    from .enforcement import Enforcement, Officer
+    from .enforcement import EnforcementUnits
+    from .officers import Officer
 
 # job classes: reports of incidents come before planned inspections
 INCIDENT, INSPECTION = 0, 1
@@ -25,15 +29,15 @@ INCIDENT, INSPECTION = 0, 1
 OrderKey = Callable[[int, int, float], tuple]
 
 
+@DISPATCH_ORDERS.register_as("fifo")
 def fifo_key(klass: int, severity: int, seq: float) -> tuple:
     return (klass, seq)
 
 
+@DISPATCH_ORDERS.register_as("severity")
 def severity_key(klass: int, severity: int, seq: float) -> tuple:
+    """Major first, then first come."""
     return (klass, -severity, seq)
-
-
-DISPATCH_ORDERS: dict[str, OrderKey] = {"fifo": fifo_key, "severity": severity_key}
 
 
 class JobQueue:
@@ -102,15 +106,17 @@ class ShortfallPolicy(Protocol):
         team a job needs is ``largest_team`` and the law's is ``team_size``."""
         ...
 
-    def form_team(self, enf: Enforcement, unit: int, job: int, need: int) -> list[Officer] | None:
+    def form_team(
+        self, enf: EnforcementUnits, unit: int, job: int, need: int
+    ) -> list[Officer] | None:
         """The officers to send to ``job`` now, or ``None`` to keep it waiting."""
         ...
 
 
-class Wait:
-    """Never send fewer than the law requires."""
+class _OwnUnit:
+    """Teams from the unit's own free officers, nearest first: sent once at least
+    ``min_free(need)`` of them are free (by default the whole team)."""
 
-    name = "wait"
     allows_short_team = False
     crosses_units = False
 
@@ -120,50 +126,53 @@ class Wait:
 
     @staticmethod
     def least_staff(largest_team: int, team_size: int) -> int:
+        return team_size
+
+    def form_team(
+        self, enf: EnforcementUnits, unit: int, job: int, need: int
+    ) -> list[Officer] | None:
+        free = enf.nearest_free(unit, job)
+        return free[:need] if len(free) >= self.min_free(need) else None
+
+
+@SHORTFALL_POLICIES.register
+class Wait(_OwnUnit):
+    """Never send fewer than the law requires."""
+
+    name = "wait"
+
+    @staticmethod
+    def least_staff(largest_team: int, team_size: int) -> int:
         return max(largest_team, team_size)
 
-    def form_team(self, enf: Enforcement, unit: int, job: int, need: int) -> list[Officer] | None:
-        free = enf.nearest_free(unit, job)
-        return free[:need] if len(free) >= need else None
 
-
-class GoAlone:
+@SHORTFALL_POLICIES.register
+class GoAlone(_OwnUnit):
     """Send whoever is free, a recorded breach of the two-person rule if short."""
 
     name = "go_alone"
     allows_short_team = True
-    crosses_units = False
 
     @staticmethod
     def min_free(need: int) -> int:
         return 1
 
-    @staticmethod
-    def least_staff(largest_team: int, team_size: int) -> int:
-        return team_size
 
-    def form_team(self, enf: Enforcement, unit: int, job: int, need: int) -> list[Officer] | None:
-        free = enf.nearest_free(unit, job)
-        return free[:need] if free else None
-
-
-class Borrow:
+@SHORTFALL_POLICIES.register
+class Borrow(_OwnUnit):
     """Mutual aid: once a report has waited long enough, fill the team (or all of it)
     from the nearest units that have officers free and nothing of their own waiting."""
 
     name = "borrow"
-    allows_short_team = False
     crosses_units = True
 
     @staticmethod
     def min_free(need: int) -> int:
         return 0  # a unit with no one free may still be lent a whole team
 
-    @staticmethod
-    def least_staff(largest_team: int, team_size: int) -> int:
-        return team_size
-
-    def form_team(self, enf: Enforcement, unit: int, job: int, need: int) -> list[Officer] | None:
+    def form_team(
+        self, enf: EnforcementUnits, unit: int, job: int, need: int
+    ) -> list[Officer] | None:
         free = enf.nearest_free(unit, job)
         if len(free) >= need:
             return free[:need]
@@ -171,6 +180,3 @@ class Borrow:
             return None
         extra = enf.borrowable(unit, job, need - len(free))
         return free + extra if len(free) + len(extra) >= need else None
-
-
-SHORTFALL_POLICIES: dict[str, ShortfallPolicy] = {p.name: p for p in (Wait(), GoAlone(), Borrow())}

@@ -8,16 +8,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..scenario.schema import CHANNELS, SEVERITIES
+from ..registry import CHANNELS
+from ..scenario.schema import SEVERITIES
 from ..world.build import World
-from .enforcement import ACTIVITIES, ASSIGNMENT_KINDS, Officer, Work
 from .incidents import Incidents
-from .inspections import Inspections
+from .inspections import PlannedInspections
+from .jobs import Jobs
+from .officers import ACTIVITIES, ASSIGNMENT_KINDS, Officer
 
 STATUSES = ["resolved", "in_progress", "waiting", "reporting", "settled", "undiscovered"]
 
 
-def incident_table(world: World, inc: Incidents, w: Work, replication: int) -> pd.DataFrame:
+def incident_table(world: World, inc: Incidents, w: Jobs, replication: int) -> pd.DataFrame:
     sc = world.scenario
     horizon = sc.horizon_hours
     n = len(inc)
@@ -90,7 +92,9 @@ def _working_hours(world: World, unit: np.ndarray, a: np.ndarray, b: np.ndarray)
     return out
 
 
-def inspection_table(world: World, ins: Inspections, w: Work, replication: int) -> pd.DataFrame:
+def inspection_table(
+    world: World, ins: PlannedInspections, w: Jobs, replication: int
+) -> pd.DataFrame:
     horizon = world.scenario.horizon_hours
     sl = slice(w.n_incidents, w.n_incidents + len(ins))
     formed = np.where(w.team_formed_h[sl] <= horizon, w.team_formed_h[sl], np.nan)
@@ -160,7 +164,7 @@ def _busy_hours(officers: list[Officer]) -> list[tuple[float, float]]:
 
 
 def assignment_table(log: list, replication: int) -> pd.DataFrame:
-    """``Enforcement.assignments`` as a table: the log is flat, five items per piece of
+    """``EnforcementUnits.assignments`` as a table: the log is flat, five items per piece of
     work (officer id, kind index, job, start_h, end_h), so each column is one slice
     (a frame from tens of thousands of tuples, then a categorical from strings, was a
     tenth of a whole-city run)."""

@@ -16,7 +16,7 @@ import simpy
 from ..world.build import World
 from .channels import ChannelDiscovery
 from .discovery import DelayDiscovery, DiscoveryModel
-from .enforcement import Enforcement
+from .enforcement import EnforcementUnits
 from .incidents import generate_incidents
 from .inspections import generate_inspections
 from .records import (
@@ -62,15 +62,15 @@ def simulate(
     env = simpy.Environment()
     incidents = generate_incidents(world, streams)
     inspections = generate_inspections(world, streams)
-    enforcement = Enforcement(env, world, incidents, inspections, streams)
+    enforcement = EnforcementUnits(env, world, incidents, inspections, streams)
     if discovery is None:
         discovery = DISCOVERY_MODELS[sc.discovery.model](world)
     discovery.start(env, incidents, streams, enforcement.report)
     events = _run(env, sc.horizon_hours, time_limit_s)
     enforcement.finish()
     return Records(
-        incidents=incident_table(world, incidents, enforcement.work, replication),
-        inspections=inspection_table(world, inspections, enforcement.work, replication),
+        incidents=incident_table(world, incidents, enforcement.jobs, replication),
+        inspections=inspection_table(world, inspections, enforcement.jobs, replication),
         officers=officer_table(world, enforcement.officers, replication),
         assignments=assignment_table(enforcement.assignments, replication),
         grid=grid_table(world, incidents, replication),

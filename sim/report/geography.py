@@ -40,7 +40,7 @@ def scenario_file(folder: str | Path, variant: str) -> Path:
     return single if single.exists() else folder / "variants" / f"{variant}.yaml"
 
 
-def load_variant(results: Results, variant: str, folder: str | Path | None) -> LoadedScenario:
+def saved_scenario(results: Results, variant: str, folder: str | Path | None) -> LoadedScenario:
     """The folder's own copy when we know the folder (it re-runs on its own); otherwise
     the scenario as resolved, with its region CSV found beside the file it came from."""
     try:
@@ -55,7 +55,7 @@ def load_variant(results: Results, variant: str, folder: str | Path | None) -> L
 
 
 def geography(results: Results, variant: str, folder: str | Path | None = None) -> Geography:
-    loaded = load_variant(results, variant, folder)
+    loaded = saved_scenario(results, variant, folder)
     return _geography(loaded)
 
 

@@ -1,14 +1,8 @@
-"""``report.html``: one file policy staff can open, mail or archive, with nothing to fetch.
-
-Figures are embedded as base64 PNG (and also written to ``figures/`` as PNG and
-SVG for slides and papers); styles are inline; there are no scripts, web fonts or
-links off the page, so it opens the same in any browser, offline, years later.
-"""
+"""``report.html`` for a run, comparison or sweep folder: one file policy staff can open,
+mail or archive, with nothing to fetch (the page shell is ``page``'s)."""
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 import math
 from collections.abc import Callable, Sequence
@@ -21,52 +15,14 @@ from matplotlib.figure import Figure
 
 from ..errors import ScenarioError
 from ..experiment.results import Results, load_results
+from ..stats.catalogue import HEADLINE, INDICATORS, SWEEP, glossary, label
 from . import figures as F
 from .geography import Geography, NoData, geography
-from .tables import (
-    HEADLINE,
-    INDICATORS,
-    by_variant,
-    fmt_interval,
-    fmt_value,
-    is_share,
-    label,
-    monthly_ranking,
-    ranking_summary,
-)
+from .page import embed_figure, estimate_cells, failures_note, page, table, td, value_cell
+from .tables import by_variant, monthly_ranking, ranking_summary
 
-PNG_DPI = 150
-CSS_PX_PER_INCH = 100  # PNGs are shown at 150 / 100 = 1.5 device pixels per CSS pixel
 MAX_SCENARIO_COLUMNS = 6
-SWEEP_COLUMNS = (
-    "response_h_mean",
-    "response_h_p90",
-    "two_person_compliance",
-    "share_waited_for_partner",
-    "pollution_hours_mean",
-    "utilisation_mean",
-)
-
-STYLE = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial,
-sans-serif;color:#222;margin:0;background:#fafafa;line-height:1.45}
-main{max-width:1150px;margin:0 auto;padding:1.5rem 2rem 4rem;background:#fff}
-h1{font-size:1.6rem;margin:.2rem 0 .3rem}h2{font-size:1.25rem;margin-top:2.2rem;
-border-bottom:2px solid #ddd;padding-bottom:.2rem}h3{font-size:1.05rem;margin-top:1.4rem}
-.meta{color:#555;font-size:.9rem}nav{font-size:.9rem;margin:1rem 0;padding:.6rem 1rem;
-background:#f3f3f3;border-radius:6px}nav a{margin-right:1rem;color:#1a5490}
-table{border-collapse:collapse;font-size:.85rem;margin:.6rem 0 1rem}
-th,td{border:1px solid #ddd;padding:.25rem .5rem;vertical-align:top}
-th{background:#f0f0f0;text-align:left;position:sticky;top:0}
-td.num{text-align:right;white-space:nowrap}tr:nth-child(even) td{background:#fbfbfb}
-.ci{color:#777;font-size:.78rem}.sig{font-weight:bold}.diff{background:#fff4d6!important}
-figure{margin:1rem 0 1.8rem}figure img{max-width:100%;height:auto;border:1px solid #eee}
-figcaption{font-size:.85rem;color:#444;margin-top:.3rem}.missing{color:#8a4b00;
-background:#fff4e5;padding:.4rem .7rem;border-radius:4px;font-size:.9rem}
-details{margin:.5rem 0 1rem}summary{cursor:pointer;color:#1a5490}
-.scroll{max-height:32rem;overflow:auto}pre{font-size:.75rem;white-space:pre-wrap}
-code{background:#f3f3f3;padding:0 .2rem;border-radius:3px}
-"""
+_ESTIMATE = ("mean", "ci95_low", "ci95_high")
 
 
 def write_report(
@@ -88,37 +44,6 @@ def write_report(
     path = folder / "report.html"
     path.write_text(html, encoding="utf-8")
     return path
-
-
-def embed_figure(
-    figdir: Path, name: str, title: str, caption: str, make: Callable[[], Figure]
-) -> str:
-    """Draw, save as PNG and SVG, embed the PNG; a figure without data says why."""
-    try:
-        fig = make()
-    except NoData as err:
-        for old in (figdir / f"{name}.png", figdir / f"{name}.svg"):
-            old.unlink(missing_ok=True)  # not a stale picture from an earlier report
-        return (
-            f'<p class="missing" id="fig-{name}"><b>{escape(title)}</b>: not available — '
-            f"{escape(str(err))}.</p>"
-        )
-    figdir.mkdir(parents=True, exist_ok=True)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=PNG_DPI)
-    png = buf.getvalue()
-    (figdir / f"{name}.png").write_bytes(png)
-    fig.set_layout_engine("none")  # keep the layout just computed: half the SVG's cost
-    fig.savefig(figdir / f"{name}.svg", format="svg")
-    width = round(fig.get_figwidth() * CSS_PX_PER_INCH)
-    data = base64.b64encode(png).decode("ascii")
-    return (
-        f'<figure id="fig-{name}"><img src="data:image/png;base64,{data}" '
-        f'alt="{escape(title)}" width="{width}">'
-        f"<figcaption><b>{escape(title)}.</b> {caption} "
-        f'<span class="ci">Files: <code>figures/{name}.png</code>, '
-        f"<code>figures/{name}.svg</code>.</span></figcaption></figure>"
-    )
 
 
 class _Report:
@@ -175,21 +100,9 @@ class _Report:
             ("manifest", "Run details", self.manifest()),
             ("indicators", "All indicators", self.all_indicators()),
         ]
-        nav = " ".join(f'<a href="#{sid}">{escape(title)}</a>' for sid, title, _ in sections)
-        body = "\n".join(
-            f'<section id="{sid}"><h2>{escape(title)}</h2>\n{content}</section>'
-            for sid, title, content in sections
-        )
         m = self.res.manifest
         first = self.res.scenario
         name = self.folder.resolve().name
-        failures = m.get("failures") or []
-        warn = (
-            f'<p class="missing">{len(failures)} run(s) failed; their replications are '
-            'missing from every table (see <a href="#manifest">Run details</a>).</p>'
-            if failures
-            else ""
-        )
         meta = (
             f"{escape(self.kind)} · {len(self.variants)} variant(s) · "
             f"{escape(str(m.get('replications', '?')))} replication(s) · seed "
@@ -197,16 +110,14 @@ class _Report:
             f"({first.get('warmup_days')} warm-up) · enforcement-sim "
             f"{escape(str(m.get('version', '?')))} · {escape(str(m.get('created_utc', '')))}"
         )
-        return (
-            '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(name)}: enforcement-sim report</title>"
-            f"<style>{STYLE}</style></head><body><main>"
-            f"<h1>{escape(name)}</h1>"
+        lead = (
             f'<p class="meta">{meta}</p>'
-            f"<p>{escape(str(first.get('description') or ''))}</p>{warn}"
-            f"<nav>{nav}</nav>\n{body}\n</main></body></html>\n"
+            f"<p>{escape(str(first.get('description') or ''))}</p>"
+            + failures_note(
+                m.get("failures") or [], "their replications are missing from every table"
+            )
         )
+        return page(f"{name}: enforcement-sim report", name, lead, sections)
 
     def how_to_read(self) -> str:
         items = [
@@ -238,7 +149,8 @@ class _Report:
         items.append(
             "The <b>monthly ranking</b> ranks townships each 30-day month by the "
             "pollution-hours of the incidents that started in it (1 = fewest), the measure "
-            "monitoring data would give the public (DESIGN.md, proposal 2)."
+            "monitoring data would give the public (the second of the article's proposals; "
+            "see <code>docs/model.md</code> in the project)."
         )
         return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
@@ -268,12 +180,12 @@ class _Report:
             cells = []
             for v in others:
                 if v not in mine.index:
-                    cells.append('<td class="num">–</td>')
+                    cells.append(td("–"))
                     continue
                 r = mine.loc[v]
                 lo, hi = float(r["diff_ci95_low"]), float(r["diff_ci95_high"])
                 sig = math.isfinite(lo) and math.isfinite(hi) and (lo > 0 or hi < 0)
-                cells.append(_num_cell(ind, float(r["diff_mean"]), lo, hi, signed=True, bold=sig))
+                cells.append(value_cell(ind, float(r["diff_mean"]), lo, hi, signed=True, bold=sig))
             rows.append(f"<tr><th>{escape(label(ind))}</th>{''.join(cells)}</tr>")
         head = "".join(f"<th>{escape(v)} − {escape(self.variants[0])}</th>" for v in others)
         return (
@@ -304,7 +216,7 @@ class _Report:
                 for ind, qq in (("response_h", 0.5), ("response_h", 0.9)):
                     r = mine[(mine["indicator"] == ind) & (mine["q"] == qq)]
                     cells.append(
-                        _num_cell("h", *r[["value", "ci95_low", "ci95_high"]].iloc[0].tolist())
+                        value_cell("response_h", *r[["value", "ci95_low", "ci95_high"]].iloc[0])
                         if len(r)
                         else "<td>–</td>"
                     )
@@ -352,29 +264,18 @@ class _Report:
             # each layout has its own units: one row per (variant, unit)
             rows = [
                 f"<tr><td>{escape(str(r.variant))}</td><th>{escape(str(r.group))}</th>"
-                f"{_num_cell(indicator, r.mean, r.ci95_low, r.ci95_high)}</tr>"
+                f"{value_cell(indicator, r.mean, r.ci95_low, r.ci95_high)}</tr>"
                 for r in s.itertuples()
             ]
-            return (
-                f'<div class="scroll"><table><thead><tr><th>variant</th><th>{scope}</th>'
-                f"<th>{escape(label(indicator))}</th></tr></thead><tbody>{''.join(rows)}"
-                "</tbody></table></div>"
-            )
+            return table(["variant", scope, label(indicator)], rows)
         wide = s.set_index(["group", "variant"])
-        rows = []
-        for g in groups:
-            cells = [
-                _num_cell(indicator, *wide.loc[(g, v), ["mean", "ci95_low", "ci95_high"]])
-                if (g, v) in wide.index
-                else '<td class="num">–</td>'
-                for v in vs
-            ]
-            rows.append(f"<tr><th>{escape(g)}</th>{''.join(cells)}</tr>")
-        head = "".join(f"<th>{escape(v)}</th>" for v in vs)
-        return (
-            f"<p>{escape(label(indicator)).capitalize()} by {scope}:</p>"
-            f'<div class="scroll"><table><thead><tr><th>{scope}</th>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table></div>"
+        rows = [
+            f"<tr><th>{escape(g)}</th>"
+            f"{estimate_cells(wide, indicator, [(g, v) for v in vs], _ESTIMATE)}</tr>"
+            for g in groups
+        ]
+        return f"<p>{escape(label(indicator)).capitalize()} by {scope}:</p>" + table(
+            [scope, *vs], rows
         )
 
     def map(self) -> str:
@@ -421,12 +322,12 @@ class _Report:
         off = self.res.officers
         if off.empty:
             return fig
-        cols = [c for c, _, _ in F.ACTIVITIES] + ["overtime_hours", "utilisation"]
+        cols = [c for c, _, _ in F.ACTIVITY_BARS] + ["overtime_hours", "utilisation"]
         t = off.groupby(["variant", "unit"], observed=True, sort=False)[cols].mean()
-        head = "".join(f"<th>{escape(n)} (h)</th>" for _, n, _ in F.ACTIVITIES)
+        head = "".join(f"<th>{escape(n)} (h)</th>" for _, n, _ in F.ACTIVITY_BARS)
         rows = []
         for (v, u), r in t.iterrows():
-            cells = "".join(f'<td class="num">{r[c]:.1f}</td>' for c, _, _ in F.ACTIVITIES)
+            cells = "".join(f'<td class="num">{r[c]:.1f}</td>' for c, _, _ in F.ACTIVITY_BARS)
             rows.append(
                 f"<tr><td>{escape(str(v))}</td><th>{escape(str(u))}</th>{cells}"
                 f'<td class="num">{r["overtime_hours"]:.1f}</td>'
@@ -513,7 +414,7 @@ class _Report:
         if sw.empty:
             return fig
         params = F.sweep_parameters(self.res)
-        inds = [i for i in SWEEP_COLUMNS if i in sw.columns]
+        inds = [i for i in SWEEP if i in sw.columns]
         s = by_variant(self.res, "all", inds).set_index(["variant", "indicator"])
         rows = []
         for point, part in sw.groupby("point", sort=False):
@@ -521,9 +422,9 @@ class _Report:
             for ind in inds:
                 if (point, ind) in s.index:
                     r = s.loc[(point, ind)]
-                    cells += _num_cell(ind, r["mean"], r["ci95_low"], r["ci95_high"])
+                    cells += value_cell(ind, r["mean"], r["ci95_low"], r["ci95_high"])
                 else:
-                    cells += '<td class="num">–</td>'
+                    cells += td("–")
             rows.append(f"<tr><th>{escape(str(point))}</th>{cells}</tr>")
         head = "".join(f"<th>{escape(p)}</th>" for p in params) + "".join(
             f"<th>{escape(label(i))}</th>" for i in inds
@@ -659,52 +560,33 @@ class _Report:
         s = by_variant(self.res, "all")
         inds = list(dict.fromkeys([*INDICATORS, *s["indicator"]]))
         inds = [i for i in inds if (s["indicator"] == i).any()]
+        words = [
+            f"<tr><th>{escape(text)}</th><td><code>{escape(name)}</code></td>"
+            f"<td>{escape(meaning)}</td></tr>"
+            for name, text, meaning in glossary()
+        ]
         return (
             "<details><summary>Every indicator at scope <code>all</code> (mean and 95% "
             "interval)</summary>" + _indicator_table(s, inds, self.variants) + "</details>"
+            "<details><summary>What each indicator means (the names are the columns of "
+            "<code>summary.csv</code>; the per-incident quantities are what staffing targets "
+            "and pooled quantiles are taken of)</summary>"
+            + table(["indicator", "name", "meaning"], words)
+            + "</details>"
         )
 
 
 # ----------------------------------------------------------------------------- helpers
 
 
-def _num_cell(
-    indicator: str,
-    mean: float,
-    low: float,
-    high: float,
-    *,
-    signed: bool = False,
-    bold: bool = False,
-) -> str:
-    value = fmt_value(indicator, mean)
-    if signed and mean is not None and math.isfinite(mean) and mean > 0:
-        value = "+" + value
-    if not signed:  # every indicator is >= 0, and a share <= 1: show what is possible
-        low = max(low, 0.0) if low is not None and math.isfinite(low) else low
-        if is_share(indicator) and high is not None and math.isfinite(high):
-            high = min(high, 1.0)
-    ci = fmt_interval(indicator, low, high)
-    cls = "num sig" if bold else "num"
-    return f'<td class="{cls}">{escape(value)}<br><span class="ci">{escape(ci)}</span></td>'
-
-
 def _indicator_table(s: pd.DataFrame, inds: Sequence[str], variants: Sequence[str]) -> str:
     wide = s.set_index(["indicator", "variant"])
-    rows = []
-    for ind in inds:
-        cells = "".join(
-            _num_cell(ind, *wide.loc[(ind, v), ["mean", "ci95_low", "ci95_high"]])
-            if (ind, v) in wide.index
-            else '<td class="num">–</td>'
-            for v in variants
-        )
-        rows.append(f"<tr><th>{escape(label(ind))}</th>{cells}</tr>")
-    head = "".join(f"<th>{escape(v)}</th>" for v in variants)
-    return (
-        f'<div class="scroll"><table><thead><tr><th>indicator</th>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
+    rows = [
+        f"<tr><th>{escape(label(ind))}</th>"
+        f"{estimate_cells(wide, ind, [(ind, v) for v in variants], _ESTIMATE)}</tr>"
+        for ind in inds
+    ]
+    return table(["indicator", *variants], rows)
 
 
 def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -1,8 +1,7 @@
 """``report.html`` for a staffing folder: the answers, how sure they are, and how they were found.
 
-Self-contained like ``html.write_report`` (same style sheet; figures embedded as
-base64 PNG and also written to ``figures/`` as PNG and SVG; no scripts or links
-off the page), so the staffing answer can be mailed and archived on its own.
+Self-contained on ``page``'s shell, like ``html.write_report``, so the staffing
+answer can be mailed and archived on its own.
 """
 
 from __future__ import annotations
@@ -16,9 +15,9 @@ import pandas as pd
 
 from ..errors import ScenarioError
 from ..staffing.results import Staffing, is_staffing_folder, load_staffing
-from . import staffing_figures as SF
-from .html import STYLE
-from .html import embed_figure as _figure
+from ..stats.catalogue import STAFFING_CONTEXT, fmt, label
+from .figures.staffing import allocation_gains, staffing_curves, staffing_needed, target_unit
+from .page import ci, embed_figure, failures_note, num, page, table, td, whole
 
 __all__ = ["write_staffing_report"]
 
@@ -38,41 +37,9 @@ def write_staffing_report(folder: str | Path, staffing: Staffing | None = None) 
     return path
 
 
-def _num(x: Any, digits: int = 2) -> str:
-    try:
-        x = float(x)
-    except (TypeError, ValueError):
-        return "–"
-    return f"{x:.{digits}f}" if math.isfinite(x) else "–"
-
-
-def _pct(x: Any) -> str:
-    text = _num(x, 3)
-    return text if text == "–" else f"{100 * float(x):.1f}%"
-
-
-def _int(x: Any) -> str:
-    return "–" if x is None or pd.isna(x) else str(int(x))
-
-
 def _unit(s: Staffing) -> str:
-    return " (h)" if SF.value_label(s).endswith("(h)") else ""
-
-
-def _ci(text: str) -> str:
-    return f'<br><span class="ci">{text}</span>' if text else ""
-
-
-def _td(text: str, num: bool = True) -> str:
-    return f'<td class="num">{text}</td>' if num else f"<td>{text}</td>"
-
-
-def _table(head: list[str], rows: list[str]) -> str:
-    th = "".join(f"<th>{escape(h)}</th>" for h in head)
-    return (
-        f'<div class="scroll"><table><thead><tr>{th}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
+    unit = target_unit(s)
+    return f" ({unit})" if unit else ""
 
 
 # ---------------------------------------------------------------------------- sections
@@ -130,31 +97,30 @@ def _answers(s: Staffing) -> str:
     u = _unit(s)
     head = ["county", "now", "needed", f"estimate at needed{u} [95% CI]",
             f"one fewer: upper end{u}", "incidents / year",
-            "all reports: mean response (h)", "unserved at the end", "officer utilisation",
-            "status"]  # fmt: skip
+            *(label(c) for c in STAFFING_CONTEXT), "status"]  # fmt: skip
     parts = []
     for model, rows in s.table.groupby("model", sort=False):
         body = []
         for r in rows.itertuples():
             met = r.status == "met"
-            ci = f"[{_num(r.ci95_low)}, {_num(r.ci95_high)}]" if math.isfinite(r.ci95_high) else ""
+            interval = (
+                f"[{num(r.ci95_low)}, {num(r.ci95_high)}]" if math.isfinite(r.ci95_high) else ""
+            )
             where = "" if met or not math.isfinite(r.estimate) else " (at the maximum)"
             status = escape(str(r.status))
             sooner = _smaller_passing(s.curves, r) if met else None
             if sooner is not None:
                 status += f"; {sooner} officers also met it (noisy curve)"
             body.append(
-                f"<tr><th>{escape(str(r.county))}</th>{_td(_int(r.officers_now))}"
-                f"{_td(_int(r.officers_needed) if met else '–')}"
-                f"{_td(_num(r.estimate) + where + _ci(ci))}"
-                f"{_td(_num(r.one_fewer_ci95_high))}{_td(_num(r.incidents_per_year, 1))}"
-                f"{_td(_num(getattr(r, 'response_h_mean', None), 1))}"
-                f"{_td(_pct(getattr(r, 'share_unserved', None)))}"
-                f"{_td(_pct(getattr(r, 'utilisation_mean', None)))}"
+                f"<tr><th>{escape(str(r.county))}</th>{td(whole(r.officers_now))}"
+                f"{td(whole(r.officers_needed) if met else '–')}"
+                f"{td(num(r.estimate) + where + ci(interval))}"
+                f"{td(num(r.one_fewer_ci95_high))}{td(num(r.incidents_per_year, 1))}"
+                + "".join(td(fmt(c, getattr(r, c, None))) for c in STAFFING_CONTEXT)
                 + (f"<td>{status}</td>" if met else f'<td class="missing">{status}</td>')
                 + "</tr>"
             )
-        parts.append(f"<h3>{escape(str(model))}</h3>" + _table(head, body))
+        parts.append(f"<h3>{escape(str(model))}</h3>" + table(head, body))
     return "".join(parts)
 
 
@@ -176,19 +142,17 @@ def _totals(s: Staffing) -> str:
             f"city-wide estimate at needed{_unit(s)} [95% CI]"]  # fmt: skip
     body = []
     for r in s.totals.itertuples():
-        need = _int(r.officers_needed) if not pd.isna(r.officers_needed) else "not reachable"
-        ci = (
-            f"[{_num(r.city_ci95_low)}, {_num(r.city_ci95_high)}]"
-            if need != "not reachable"
-            else ""
+        need = whole(r.officers_needed) if not pd.isna(r.officers_needed) else "not reachable"
+        interval = (
+            f"[{num(r.city_ci95_low)}, {num(r.city_ci95_high)}]" if need != "not reachable" else ""
         )
         body.append(
-            f"<tr><th>{escape(str(r.model))}</th>{_td(_int(r.officers_now))}{_td(need)}"
-            f"{_td(f'{r.counties_met} of {r.counties}')}"
-            f"{_td(_num(r.city_estimate) + _ci(ci))}</tr>"
+            f"<tr><th>{escape(str(r.model))}</th>{td(whole(r.officers_now))}{td(need)}"
+            f"{td(f'{r.counties_met} of {r.counties}')}"
+            f"{td(num(r.city_estimate) + ci(interval))}</tr>"
         )
     return (
-        _table(head, body) + '<p class="ci">The city total is the sum of the counties\' answers; '
+        table(head, body) + '<p class="ci">The city total is the sum of the counties\' answers; '
         "the city-wide estimate pools every county's incidents at those head counts.</p>"
     )
 
@@ -196,23 +160,23 @@ def _totals(s: Staffing) -> str:
 def _figures(s: Staffing, figdir: Path) -> str:
     return "".join(
         [
-            _figure(figdir, "staffing_curves", "Estimate against officers",
+            embed_figure(figdir, "staffing_curves", "Estimate against officers",
                     "Head counts the search measured, per county and model, with their 95% "
                     "intervals (up to half again the larger of the answer and the present "
                     "count; <code>curves.csv</code> has them all); the ring is the answer "
                     "(its interval's upper end under the dashed limit, one officer fewer "
                     "measured and failing), the dotted line the officers there now.",
-                    lambda: SF.staffing_curves(s)),
-            _figure(figdir, "staffing_needed", "Officers needed",
+                    lambda: staffing_curves(s)),
+            embed_figure(figdir, "staffing_needed", "Officers needed",
                     "Officers needed per county and model beside the officers now; a hatched "
                     "bar is a county the search's maximum did not satisfy.",
-                    lambda: SF.staffing_needed(s)),
-            _figure(figdir, "allocation_gains", "Where officers do most good",
+                    lambda: staffing_needed(s)),
+            embed_figure(figdir, "allocation_gains", "Where officers do most good",
                     "Top: the best the worst county can do (upper end of its interval) with "
                     "each city total, per model; the ring is the allocation of the total "
                     "asked for, the star the first total at which every county meets the "
                     "target. Bottom: the gain per officer between frontier points.",
-                    lambda: SF.allocation_gains(s)),
+                    lambda: allocation_gains(s)),
         ]
     )  # fmt: skip
 
@@ -226,11 +190,11 @@ def _allocation(s: Staffing) -> str:
     head = ["model", "city total", "worst county", f"its upper end{u}", f"gain per officer{u}",
             "all meet", "chosen", *counties]  # fmt: skip
     body = [
-        f"<tr><td>{escape(str(r['model']))}</td>{_td(_int(r['total_officers']))}"
-        f"<td>{escape(str(r['worst_county']))}</td>{_td(_num(r['worst_ci95_high']))}"
-        f"{_td(_num(r['gain_per_officer_h']))}<td>{'yes' if bool(r['all_met']) else ''}</td>"
+        f"<tr><td>{escape(str(r['model']))}</td>{td(whole(r['total_officers']))}"
+        f"<td>{escape(str(r['worst_county']))}</td>{td(num(r['worst_ci95_high']))}"
+        f"{td(num(r['gain_per_officer_h']))}<td>{'yes' if bool(r['all_met']) else ''}</td>"
         f"<td>{_chosen(r)}</td>"
-        + "".join(_td(_int(r[f"officers.{c}"])) for c in counties)
+        + "".join(td(whole(r[f"officers.{c}"])) for c in counties)
         + "</tr>"
         for _, r in a.iterrows()
     ]
@@ -239,7 +203,7 @@ def _allocation(s: Staffing) -> str:
     lead = "".join(
         f"<p><b>{escape(str(r['model']))}</b>: with {total} officers the worst county is "
         f"{escape(str(r['worst_county']))} at "
-        f"{_num(r['worst_ci95_high'])}{u} (upper end)"
+        f"{num(r['worst_ci95_high'])}{u} (upper end)"
         + (f", {int(r['spare'])} officer(s) spare" if r["spare"] else "")
         + ".</p>"
         for _, r in chosen.iterrows()
@@ -247,7 +211,7 @@ def _allocation(s: Staffing) -> str:
     return (
         lead
         + f"<details><summary>The frontier, point by point ({len(a)} rows)</summary>"
-        + _table(head, body)
+        + table(head, body)
         + "</details>"
     )
 
@@ -290,11 +254,6 @@ def _build(folder: Path, s: Staffing) -> str:
         ("allocation", "Allocation steps", _allocation(s)),
         ("manifest", "Run details", _manifest(s)),
     ]
-    nav = " ".join(f'<a href="#{sid}">{escape(title)}</a>' for sid, title, _ in sections)
-    body = "\n".join(
-        f'<section id="{sid}"><h2>{escape(title)}</h2>\n{content}</section>'
-        for sid, title, content in sections
-    )
     m = s.manifest
     name = folder.resolve().name
     models = list(dict.fromkeys(s.table["model"].astype(str))) if len(s.table) else []
@@ -304,19 +263,9 @@ def _build(folder: Path, s: Staffing) -> str:
         f"replication(s) · seed {escape(str(m.get('seed', '?')))} · enforcement-sim "
         f"{escape(str(m.get('version', '?')))} · {escape(str(m.get('created_utc', '')))}"
     )
-    failures = m.get("failures") or []
-    warn = (
-        f'<p class="missing">{len(failures)} run(s) failed; the search stopped early '
-        '(see <a href="#manifest">Run details</a>).</p>'
-        if failures
-        else ""
+    lead = f'<p class="meta">{meta}</p>' + failures_note(
+        m.get("failures") or [], "the search stopped early"
     )
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(name)}: enforcement-sim staffing report</title>"
-        f"<style>{STYLE}</style></head><body><main>"
-        f"<h1>{escape(name)}: officers needed</h1>"
-        f'<p class="meta">{meta}</p>{warn}'
-        f"<nav>{nav}</nav>\n{body}\n</main></body></html>\n"
+    return page(
+        f"{name}: enforcement-sim staffing report", f"{name}: officers needed", lead, sections
     )

@@ -1,4 +1,4 @@
-"""Tables the report and the figures share: indicator labels, intervals, the monthly ranking.
+"""Tables the report and the figures share: a scope of the summary, kept incidents, the ranking.
 
 Kept apart from plotting so a notebook can get the numbers behind a figure (the
 ranking above all, which is a table first and a picture second) without drawing.
@@ -6,7 +6,6 @@ ranking above all, which is a table first and a picture second) without drawing.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,109 +14,6 @@ import pandas as pd
 from ..experiment.results import Results
 
 MONTH_DAYS = 30.0
-
-# indicator -> (label, unit); unit "share" is shown as a percentage
-INDICATORS: dict[str, tuple[str, str]] = {
-    "incidents": ("incidents in the measured window", "count"),
-    "share_undiscovered": ("never discovered", "share"),
-    "discovery_delay_h_mean": ("discovery delay, mean", "h"),
-    "discovery_delay_h_p90": ("discovery delay, p90", "h"),
-    "share_found_patrol": ("found by grid patrols", "share"),
-    "share_found_citizen": ("found by citizens", "share"),
-    "share_found_sensor": ("found by sensors", "share"),
-    "share_found_inspection": ("found by upper-level inspections", "share"),
-    "share_settled": ("settled by the grid officer", "share"),
-    "response_h_mean": ("response time, mean", "h"),
-    "response_h_median": ("response time, median", "h"),
-    "response_h_p90": ("response time, p90", "h"),
-    "response_working_h_mean": ("response time in duty hours, mean", "duty h"),
-    "response_working_h_p90": ("response time in duty hours, p90", "duty h"),
-    "team_wait_h_mean": ("wait for a legal team, mean", "h"),
-    "start_to_arrival_h_mean": ("incident start to team on site, mean", "h"),
-    "pollution_hours_total": ("pollution-hours, total", "h"),
-    "pollution_hours_mean": ("pollution-hours per incident", "h"),
-    "two_person_compliance": ("two-person compliance", "share"),
-    "share_borrowed": ("teams with borrowed officers", "share"),
-    "partner_wait_h_mean": ("wait for a partner, mean per report", "h"),
-    "share_waited_for_partner": ("reports that waited for a partner", "share"),
-    "share_unserved": ("reports unserved at the horizon", "share"),
-    "backlog_mean": ("reports waiting, time average", "reports"),
-    "travel_km_mean": ("road distance per team, mean", "km"),
-    "officers": ("officers", "count"),
-    "utilisation_mean": ("officer utilisation, mean", "share"),
-    "utilisation_cv": ("utilisation spread between officers (CV)", "ratio"),
-    "utilisation_max_min": ("busiest / least busy officer", "ratio"),
-    "travel_share": ("travel share of working time", "share"),
-    "inspection_share_of_duty": ("planned inspections, share of duty", "share"),
-    "diverted_share_of_duty": ("diverted work, share of duty", "share"),
-    "overtime_hours_mean": ("overtime per officer", "h"),
-    "inspections_planned": ("planned inspections", "count"),
-    "inspections_done_share": ("planned inspections done", "share"),
-}
-
-# what policy staff look at first; the full list is in the report's details
-HEADLINE = (
-    "incidents",
-    "response_h_mean",
-    "response_h_median",
-    "response_h_p90",
-    "response_working_h_mean",
-    "team_wait_h_mean",
-    "two_person_compliance",
-    "share_waited_for_partner",
-    "share_unserved",
-    "share_undiscovered",
-    "discovery_delay_h_mean",
-    "start_to_arrival_h_mean",
-    "pollution_hours_mean",
-    "pollution_hours_total",
-    "utilisation_mean",
-    "utilisation_cv",
-    "travel_share",
-    "diverted_share_of_duty",
-    "overtime_hours_mean",
-    "backlog_mean",
-)
-
-HIGHER_IS_BETTER = frozenset(
-    {
-        "two_person_compliance",
-        "share_found_patrol",
-        "share_found_sensor",
-        "inspections_done_share",
-    }
-)
-
-
-def label(indicator: str, with_unit: bool = True) -> str:
-    """Axis and table label: percentages for shares, so a reader never guesses a scale."""
-    text, unit = INDICATORS.get(indicator, (indicator.replace("_", " "), ""))
-    if not with_unit or unit in ("", "count", "ratio"):
-        return text
-    return f"{text} ({'%' if unit == 'share' else unit})"
-
-
-def is_share(indicator: str) -> bool:
-    return INDICATORS.get(indicator, ("", ""))[1] == "share"
-
-
-def fmt_value(indicator: str, x: float | None, digits: int = 3) -> str:
-    """A number as the report shows it: shares in per cent, others to about 3 figures."""
-    if x is None or not math.isfinite(x):
-        return "–"
-    if is_share(indicator):
-        return f"{100 * x:.1f}%"
-    if x != 0 and abs(x) < 10 ** -(digits - 1):
-        return f"{x:.2g}"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:.{max(0, digits - 1 - int(math.floor(math.log10(abs(x)))))}f}" if x else "0"
-
-
-def fmt_interval(indicator: str, low: float | None, high: float | None) -> str:
-    if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
-        return ""
-    return f"[{fmt_value(indicator, low)}, {fmt_value(indicator, high)}]"
 
 
 def by_variant(
@@ -206,10 +102,10 @@ def monthly_ranking(
 def _region_counties(results: Results, variant: str, folder: str | Path | None) -> dict[str, str]:
     """Township -> county for the whole region; from the incidents if the region CSV
     cannot be found (then townships that never had an incident are missing)."""
-    from .geography import NoData, load_variant
+    from .geography import NoData, saved_scenario
 
     try:
-        loaded = load_variant(results, variant, folder)
+        loaded = saved_scenario(results, variant, folder)
         return {t.township: t.county for t in loaded.townships}
     except NoData:
         towns = results.incidents.loc[results.incidents["variant"] == variant]

@@ -62,16 +62,22 @@ class Exponential(_Dist):
         return rng.exponential(self.mean_, n)
 
 
-class Lognormal(_Dist):
-    """Right-skewed times given by mean and coefficient of variation."""
+class _MeanCv(_Dist):
+    """Given by mean and coefficient of variation, the numbers a field study reports."""
 
-    dist: Literal["lognormal"]
+    dist: str
     mean_: Positive = Field(alias="mean")
     cv: Positive
 
     @property
     def mean(self) -> float:
         return self.mean_
+
+
+class Lognormal(_MeanCv):
+    """Right-skewed times given by mean and coefficient of variation."""
+
+    dist: Literal["lognormal"]
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         sigma2 = math.log1p(self.cv**2)
@@ -79,16 +85,10 @@ class Lognormal(_Dist):
         return rng.lognormal(mu, math.sqrt(sigma2), n)
 
 
-class Gamma(_Dist):
+class Gamma(_MeanCv):
     """Gamma given by mean and coefficient of variation (shape = 1/cv²)."""
 
     dist: Literal["gamma"]
-    mean_: Positive = Field(alias="mean")
-    cv: Positive
-
-    @property
-    def mean(self) -> float:
-        return self.mean_
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         shape = 1.0 / self.cv**2

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import ScenarioError
 from .distributions import DIST_NAMES, _Dist
+from .names import UNKNOWN_NAME
 from .schema import Scenario
 
 # the error a user should see first when there are several
@@ -42,6 +43,8 @@ def from_validation_error(err: ValidationError, raw: Any, root: type[BaseModel] 
         msg = (
             f"must be a plain name, no '/' or '\\', not starting with '.' (got {first['input']!r})"
         )
+    elif kind == UNKNOWN_NAME:  # names the value, the near miss and the choices already
+        msg = first["msg"]
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
         msg = f"expected a mapping of fields (got {_short(first['input'])})"
     else:

@@ -1,8 +1,9 @@
 """The scenario reference, generated from the schema so it cannot drift from it.
 
 ``enforcement-sim schema`` prints the JSON Schema (for editors that validate YAML
-as it is typed); ``--markdown`` prints the field table the README carries, and a
-test checks the README still matches it.
+as it is typed); ``--markdown`` prints the field table of docs/reference/scenario.md, and a
+test checks that page still matches it. Fields naming a registered piece (a
+deployment model, a policy, a channel) list the registry's names as they are now.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from .distributions import _Dist
+from .names import one_of
 from .schema import Scenario
 
 DIST_DOC = (
@@ -51,7 +53,9 @@ def _rows(model: type[BaseModel], prefix: str, rows: list[str]) -> None:
         nested, container = _nested_model(ann)
         doc = (field.description or (nested.__doc__ or "" if nested else "")).strip()
         doc = " ".join(doc.split())
-        rows.append(f"| `{path}` | {_type_name(ann)} | {_default(field)} | {doc} |")
+        registry = one_of(field.metadata)
+        kind = _choices(registry.names()) if registry else _type_name(ann)
+        rows.append(f"| `{path}` | {kind} | {_default(field)} | {doc} |")
         if nested is not None:
             sub = {"dict": f"{path}.<name>.", "model": f"{path}."}[container]
             _rows(nested, sub, rows)
@@ -92,12 +96,16 @@ def _type_name(ann: Any) -> str:
     if origin is dict:
         return f"mapping of {_type_name(args[1])}"
     if origin is typing.Literal:
-        return " \\| ".join(f"`{a}`" for a in args)
+        return _choices(args)
     if origin is typing.Annotated:
         return _type_name(args[0])
     if _is_model(ann):
         return "mapping"
     return getattr(ann, "__name__", text)
+
+
+def _choices(names: Any) -> str:
+    return " \\| ".join(f"`{a}`" for a in names)
 
 
 def _default(field: Any) -> str:

@@ -1,7 +1,7 @@
 """The scenario as typed, validated objects.
 
 Every field carries its unit in its name and its default here, in one place, so
-the README's scenario reference can be generated from this module rather than
+the scenario reference (docs/reference/scenario.md) can be generated from this module rather than
 kept in step by hand (``enforcement-sim schema --markdown``). Models forbid
 unknown keys: a typo in a scenario file is an error, never a silently ignored
 setting.
@@ -15,13 +15,17 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..errors import ScenarioError
+from ..registry import CHANNELS, DEPLOYMENT_MODELS, DISPATCH_ORDERS, SHORTFALL_POLICIES
 from .distributions import Distribution, Exponential, Fixed, Gamma, Lognormal
+from .names import OneOf
 
 SEVERITIES = ("minor", "moderate", "major")
-CHANNELS = ("patrol", "citizen", "sensor", "inspection")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 Probability = Annotated[float, Field(ge=0, le=1)]
+Severity = Literal["minor", "moderate", "major"]
+ModelName = Annotated[str, OneOf(DEPLOYMENT_MODELS)]
+ChannelName = Annotated[str, OneOf(CHANNELS)]
 
 
 class _Model(BaseModel):
@@ -40,9 +44,7 @@ class Region(_Model):
 class Deployment(_Model):
     """A county's units generated from a deployment model and a head count."""
 
-    model: Literal["stationed", "squadron", "central", "integrated"] = Field(
-        description="Deployment model of the generated units."
-    )
+    model: ModelName = Field(description="Deployment model of the generated units.")
     officers: int = Field(ge=1, description="Officers to deploy in the county.")
     zone_townships_min: int | None = Field(
         None, ge=1, description="Least townships per zone (default 2)."
@@ -88,6 +90,14 @@ class County(_Model):
         return self
 
 
+def _job_time(kind: type[Lognormal | Gamma], mean: float, description: str) -> Any:
+    """A job's time on site or on paperwork: by default right-skewed, CV 0.5."""
+    dist = kind.model_fields["dist"].annotation.__args__[0]  # type: ignore[union-attr]
+    return Field(
+        default_factory=lambda: kind(dist=dist, mean=mean, cv=0.5), description=description
+    )
+
+
 def _default_severity_mix() -> dict[str, float]:
     return {"minor": 0.5, "moderate": 0.35, "major": 0.15}
 
@@ -96,7 +106,7 @@ class IncidentType(_Model):
     rate_per_day: float = Field(
         ge=0, description="Expected incidents per day in a township of weight 1.0."
     )
-    severity_mix: dict[Literal["minor", "moderate", "major"], Probability] = Field(
+    severity_mix: dict[Severity, Probability] = Field(
         default_factory=_default_severity_mix,
         description="Share of incidents of each severity; must sum to 1.",
     )
@@ -105,13 +115,9 @@ class IncidentType(_Model):
         description="How long an incident lasts if nobody stops it; `null` = it persists "
         "until enforced.",
     )
-    onsite_hours: Distribution = Field(
-        default_factory=lambda: Lognormal(dist="lognormal", mean=2.0, cv=0.5),
-        description="Team time on site per incident.",
-    )
-    paperwork_hours: Distribution = Field(
-        default_factory=lambda: Gamma(dist="gamma", mean=1.5, cv=0.5),
-        description="Team time on case paperwork after the site visit.",
+    onsite_hours: Distribution = _job_time(Lognormal, 2.0, "Team time on site per incident.")
+    paperwork_hours: Distribution = _job_time(
+        Gamma, 1.5, "Team time on case paperwork after the site visit."
     )
     team_size: int | None = Field(
         None,
@@ -143,7 +149,7 @@ class Shift(_Model):
 class OnCall(_Model):
     """Who is called out off duty, and how long it takes."""
 
-    severities: list[Literal["minor", "moderate", "major"]] = Field(
+    severities: list[Severity] = Field(
         default_factory=lambda: ["major"],
         description="Severities for which officers are called out off duty; `[]` for none.",
     )
@@ -223,7 +229,7 @@ class Patrol(_Model):
         description="`random`: each visit picks a site at random; `periodic`: every site is "
         "visited at a fixed interval, at a random phase.",
     )
-    settle_share: dict[Literal["minor", "moderate", "major"], Probability] = Field(
+    settle_share: dict[Severity, Probability] = Field(
         default_factory=lambda: {"minor": 0.3},
         description="Share of patrol-found incidents the grid officer settles without "
         "enforcement, by severity.",
@@ -298,12 +304,8 @@ class UpperInspections(_Model):
 
 
 def _handover() -> dict[str, Distribution]:
-    return {
-        "patrol": Lognormal(dist="lognormal", mean=24.0, cv=1.0),
-        "citizen": Fixed(dist="fixed", value=2.0),
-        "sensor": Fixed(dist="fixed", value=1.0),
-        "inspection": Fixed(dist="fixed", value=24.0),
-    }
+    """Each registered channel's own default hand-over time."""
+    return {name: channel.handover_hours for name, channel in CHANNELS.items()}
 
 
 class Discovery(_Model):
@@ -318,19 +320,17 @@ class Discovery(_Model):
     citizens: Citizens = Field(default_factory=Citizens)
     sensors: Sensors = Field(default_factory=Sensors)
     upper_inspections: UpperInspections = Field(default_factory=UpperInspections)
-    handover_hours: dict[Literal["patrol", "citizen", "sensor", "inspection"], Distribution] = (
-        Field(
-            default_factory=_handover,
-            description="Hand-over time from discovery to the report reaching the enforcement "
-            "unit, by channel (information sharing shortens it); missing channels keep "
-            "their defaults.",
-        )
+    handover_hours: dict[ChannelName, Distribution] = Field(
+        description="Hand-over time from discovery to the report reaching the enforcement "
+        "unit, by channel (information sharing shortens it); missing channels keep "
+        "their defaults.",
+        default_factory=_handover,  # the registered channels' own, at validation time
     )
     delay_hours: Distribution = Field(
         default_factory=lambda: Exponential(dist="exponential", mean=24.0),
         description="`delay` model: time from incident start to discovery (if still active).",
     )
-    channel: Literal["patrol", "citizen", "sensor", "inspection"] = Field(
+    channel: ChannelName = Field(
         "citizen", description="`delay` model: the channel recorded for every discovery."
     )
     reporting_delay_hours: Distribution = Field(
@@ -383,13 +383,13 @@ class MutualAid(_Model):
 
 class Enforcement(_Model):
     team_size: int = Field(2, ge=1, description="Officers the law requires on site.")
-    shortfall_policy: Literal["wait", "go_alone", "borrow"] = Field(
+    shortfall_policy: Annotated[str, OneOf(SHORTFALL_POLICIES)] = Field(
         "wait",
         description="When the unit cannot form a legal team: `wait` for one; `go_alone` with "
         "whoever is free (a recorded breach of the two-person rule); `borrow` the missing "
         "officers from the nearest units (see `mutual_aid`).",
     )
-    dispatch_order: Literal["fifo", "severity"] = Field(
+    dispatch_order: Annotated[str, OneOf(DISPATCH_ORDERS)] = Field(
         "fifo",
         description="Order a unit serves its reports: `fifo`, or `severity` (major first, "
         "then first come). The head of the queue blocks those behind it.",
@@ -426,18 +426,12 @@ class Inspections(_Model):
     team_size: int | None = Field(
         None, ge=1, description="Officers per inspection (default `enforcement.team_size`)."
     )
-    onsite_hours: Distribution = Field(
-        default_factory=lambda: Lognormal(dist="lognormal", mean=1.5, cv=0.5),
-        description="Time on site per inspection.",
-    )
-    paperwork_hours: Distribution = Field(
-        default_factory=lambda: Gamma(dist="gamma", mean=0.5, cv=0.5),
-        description="Paperwork per inspection.",
-    )
+    onsite_hours: Distribution = _job_time(Lognormal, 1.5, "Time on site per inspection.")
+    paperwork_hours: Distribution = _job_time(Gamma, 0.5, "Paperwork per inspection.")
 
 
 class Unit(_Model):
-    model: Literal["stationed", "squadron", "central", "integrated"] = Field(
+    model: ModelName = Field(
         description="Deployment model: `stationed` (base in a covered township), `squadron` "
         "(base at the county bureau), `central` (one unit for the whole county, at the "
         "bureau), `integrated` (one county-wide team, officers posted at several bases, the "

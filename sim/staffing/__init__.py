@@ -1,5 +1,5 @@
 """The staffing search: fewest officers per county to meet a response target, and where
-a fixed city-wide total does most good (DESIGN.md question 3)."""
+a fixed city-wide total does most good: how many officers a county needs and where."""
 
 from .results import Staffing, load_staffing
 from .staff import staff

@@ -17,23 +17,21 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..experiment.experiment import Batch, Variant
-from ..experiment.store import RunStore
+from ..experiment.options import RunOptions
+from ..registry import SHORTFALL_POLICIES
 from ..scenario import LoadedScenario
 from ..scenario.schema import Scenario
+from ..stats.catalogue import STAFFING_CONTEXT as CONTEXT
 from ..stats.compare import bootstrap_mean, bootstrap_quantiles
 from ..world import World
 from ..world.layouts import zone_count
 from .target import Target
-
-# what else a head count buys or costs, beside the target: means over replications
-CONTEXT = ("response_h_mean", "share_unserved", "utilisation_mean")
 
 
 @dataclass(frozen=True)
@@ -68,19 +66,15 @@ def scenario_head_counts(world: World) -> dict[str, int]:
 
 
 def least_officers(sc: Scenario) -> int:
-    """The smallest county that can act at all: one team of the largest size a job needs."""
-    sizes = [sc.enforcement.team_size]
-    if sc.enforcement.shortfall_policy == "wait":
-        sizes += [t.team_size or sc.enforcement.team_size for t in sc.incident_types.values()]
-        if sc.inspections.rate_per_day > 0:
-            sizes.append(sc.inspections.team_size or sc.enforcement.team_size)
-    return max(sizes)
+    """The smallest county that can act at all, as its shortfall policy sees it."""
+    policy = SHORTFALL_POLICIES[sc.enforcement.shortfall_policy]
+    return policy.least_staff(sc.largest_team(), sc.enforcement.team_size)
 
 
 def counties_independent(world: World) -> bool:
     """False when mutual aid could lend officers across a county line."""
     sc = world.scenario
-    if sc.enforcement.shortfall_policy != "borrow":
+    if not SHORTFALL_POLICIES[sc.enforcement.shortfall_policy].crosses_units:
         return True
     max_km = sc.enforcement.mutual_aid.max_km
     if max_km is None:
@@ -101,22 +95,15 @@ class Probes:
         counties: list[str],
         *,
         ex: Any,
-        seed: int,
-        replications: int,
-        store: Path | None,
+        options: RunOptions,
         base: dict[str, int],
         independent: bool,
-        audit: bool = True,
-        force: bool = False,
-        max_run_seconds: float | None = None,
-        quiet: bool = True,
     ) -> None:
+        """``options`` with the seed and replications filled in (``RunOptions.defaults``)."""
+        assert options.replications is not None
         self.loaded, self.target, self.counties = loaded, target, counties
-        self.ex, self.seed, self.n = ex, seed, replications
-        self.store = RunStore(store) if store is not None else None
+        self.ex, self.options, self.n = ex, options, options.replications
         self.base, self.independent = base, independent
-        self.options = {"audit": audit, "force": force, "max_run_seconds": max_run_seconds,
-                        "quiet": quiet}  # fmt: skip
         self.values: dict[tuple[str, str, int], pd.DataFrame] = {}
         self.estimates: dict[tuple[str, str, int], Estimate] = {}
         self.failures: list[dict[str, Any]] = []
@@ -124,9 +111,6 @@ class Probes:
         self.reused = 0
         self._raw = loaded.scenario.model_dump(mode="json", by_alias=True)
         self._hand = _hand_units_by_county(loaded)
-
-    def has(self, model: str, county: str, officers: int) -> bool:
-        return (model, county, officers) in self.estimates
 
     def probe(self, requests: list[tuple[str, dict[str, int]]]) -> None:
         """Run each ``(model, {county: officers})`` and record what it measured."""
@@ -137,7 +121,7 @@ class Probes:
             for k, (model, counts) in enumerate(requests)
         ]
         done: dict[tuple[str, int], dict[str, pd.DataFrame]] = {}
-        batch = Batch(variants, self.ex, self.seed, self.store, **self.options)
+        batch = Batch(variants, self.ex, self.options)
         batch.run(self.n, done)
         self.runs += len(done) - batch.reused
         self.reused += batch.reused

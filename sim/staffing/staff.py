@@ -1,17 +1,18 @@
 """``staff``: how many officers each county needs, and where a fixed total does most good.
 
-DESIGN.md question 3. The answer for a county is the smallest head count at which
-the target holds at the *upper* end of its 95% interval (the *lower* end does not
-count as meeting it), found per deployment model by bracketing and bisection on
-common random numbers. Within a county the layout generator decides where its
-officers sit (zones of the model, spare officers to the busiest zones).
+The answer for a county is the smallest head count at which the target holds at the
+*upper* end of its 95% interval (the *lower* end does not count as meeting it), found
+per deployment model by bracketing and bisection on common random numbers. Within a
+county the layout generator decides where its officers sit (zones of the model, spare
+officers to the busiest zones).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,10 +20,12 @@ import pandas as pd
 from ..errors import ScenarioError
 from ..experiment.executors import make_executor
 from ..experiment.manifest import build_manifest
-from ..scenario import LoadedScenario, load_scenario
+from ..experiment.options import RunOptions, run_options
+from ..experiment.runner import load
+from ..registry import DEPLOYMENT_MODELS
+from ..scenario import LoadedScenario
 from ..scenario.schema import SEVERITIES
 from ..world import build_world
-from ..world.layouts import MODELS
 from .probes import (
     CONTEXT,
     Estimate,
@@ -40,31 +43,24 @@ from .target import parse_target
 def staff(
     scenario: str | Path | LoadedScenario,
     target: str,
+    options: RunOptions | None = None,
     *,
     models: Sequence[str] | None = None,
     max_officers: int = 60,
     total: int | None = None,
     allocation: bool = True,
-    seed: int | None = None,
-    replications: int | None = None,
-    overrides: Iterable[str] = (),
-    jobs: int | None = 1,
-    dask: str | None = None,
-    out: str | Path | None = None,
-    quiet: bool = True,
-    audit: bool = True,
-    force: bool = False,
-    max_run_seconds: float | None = None,
+    **kwargs: Any,
 ) -> Staffing:
     """Fewest officers per county meeting ``target`` under each model (default: all four),
     then, unless ``allocation`` is off, the allocation of ``total`` officers (default: the
-    scenario's own total in the searched counties) that makes the worst county best."""
+    scenario's own total in the searched counties) that makes the worst county best.
+    How to run is ``options`` and/or its fields as keywords, as for ``sim.run``; the
+    search runs a fixed number of replications, so it takes no ``precision``."""
     started = time.perf_counter()
-    loaded = (
-        scenario
-        if isinstance(scenario, LoadedScenario)
-        else load_scenario(scenario, overrides=list(overrides))
-    )
+    options = run_options(options, **kwargs)
+    if options.precision is not None:
+        raise ScenarioError("precision", "the staffing search runs a fixed number of replications")
+    loaded = load(scenario, options)
     sc = loaded.scenario
     try:
         world = build_world(loaded)
@@ -77,10 +73,9 @@ def staff(
         counties=world.county_names,
         townships=world.township_names,
     )
-    models = list(models or MODELS)
+    models = list(models or DEPLOYMENT_MODELS.names())
     for m in models:
-        if m not in MODELS:
-            raise ScenarioError("--model", f"unknown model {m!r} (expected one of {MODELS})")
+        DEPLOYMENT_MODELS.lookup(m, "--model")
     least = least_officers(sc)
     if max_officers < least:
         raise ScenarioError(
@@ -94,15 +89,11 @@ def staff(
         total = sum(now[c] for c in counties)
     if allocation:
         _check_total(total, least, max_officers, len(counties), independent)
-    seed = sc.seed if seed is None else seed
-    n = sc.replications if replications is None else replications
-    with make_executor(jobs, dask) as ex:
+    options = options.defaults(sc.seed, sc.replications)
+    with make_executor(options.jobs, options.dask) as ex:
         probes = Probes(
-            loaded, tgt, counties, ex=ex, seed=seed, replications=n,
-            store=Path(out) / "runs" if out is not None else None, base=base,
-            independent=independent, audit=audit, force=force,
-            max_run_seconds=max_run_seconds, quiet=quiet,
-        )  # fmt: skip
+            loaded, tgt, counties, ex=ex, options=options, base=base, independent=independent
+        )
         families = {
             (m, c): ranges
             for m in models
@@ -129,10 +120,10 @@ def staff(
             kind="staff",
             variants=models,
             sources={"scenario": str(loaded.source) if loaded.source else None},
-            seed=seed,
-            replications=n,
+            seed=options.seed,
+            replications=options.replications,
             executor=ex.name,
-            jobs=jobs,
+            jobs=options.jobs,
             wall_time_s=round(time.perf_counter() - started, 3),
             runs_reused=probes.reused,
             run_wall_s=None,
@@ -151,8 +142,8 @@ def staff(
         },
         scenario=sc.model_dump(mode="json", by_alias=True),
     )
-    if out is not None:
-        result.save(out)
+    if options.out is not None:
+        result.save(options.out)
     return result
 
 

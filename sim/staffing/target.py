@@ -11,6 +11,8 @@ Grammar::
     STAT   := mean | median | p<q>          (q in (0, 100), e.g. p90, p95, p99.5)
     FILTER := severity=V | type=V | county=V | township=V   (V may list values "a/b")
 
+QUANTITY is a per-incident quantity of the indicator catalogue
+(``sim.stats.catalogue.QUANTITIES``: its record columns, label and unit).
 Every quantity falls as officers are added, so a target is an upper limit; a
 ``>=`` target is refused with a hint. Quantities are measured over incidents
 reported to enforcement after the warm-up; an incident still waiting for a team
@@ -29,16 +31,8 @@ import pandas as pd
 
 from ..errors import ScenarioError
 from ..scenario.schema import SEVERITIES
+from ..stats.catalogue import QUANTITIES
 
-# quantity -> (end column, start column, description); end - start, in the record tables
-QUANTITIES: dict[str, tuple[str, str, str]] = {
-    "response_h": ("arrived_h", "reported_h", "report reaching enforcement to team on site"),
-    "team_wait_h": ("team_formed_h", "reported_h", "report to a legal team formed"),
-    "start_to_arrival_h": ("arrived_h", "start_h", "pollution starting to team on site"),
-    "response_working_h": ("response_working_h", "", "response counted in working hours"),
-    "partner_wait_h": ("partner_wait_hours", "", "on-duty hours waiting for a partner"),
-    "two_person_breach": ("two_person_breach", "", "1 if a team went short of its size"),
-}
 FILTERS = ("severity", "type", "county", "township")
 _TARGET = re.compile(r"^\s*([A-Za-z][\w.]*)\s*\((.*)\)\s*(<=|<|>=|>|==|=)\s*(\S+)\s*$", re.S)
 _QUANTILE = re.compile(r"^p(\d+(?:\.\d+)?)$")
@@ -59,10 +53,12 @@ class Target:
 
     @property
     def label(self) -> str:
-        """Short axis label, e.g. ``p90 response_h (severity=major)``."""
-        stat = "mean" if self.stat == "mean" else f"p{_fmt_q(self.q)}"
+        """Short axis label in the catalogue's words, e.g. ``p90 response time
+        (severity=major)``; the unit is the catalogue's too (``QUANTITIES``)."""
+        stat = "median" if self.q == 0.5 else f"p{_fmt_q(self.q)}"
+        stat = "mean" if self.stat == "mean" else stat
         where = ", ".join(f"{k}={'/'.join(v)}" for k, v in self.filters)
-        return f"{stat} {self.quantity}" + (f" ({where})" if where else "")
+        return f"{stat} {QUANTITIES[self.quantity].label}" + (f" ({where})" if where else "")
 
     def met(self, upper: float) -> bool:
         """Whether the target holds at the upper end of an interval."""
@@ -79,14 +75,12 @@ class Target:
         kept = incidents[~incidents["in_warmup"].to_numpy() & incidents["reported_h"].notna()]
         for key, allowed in self.filters:
             kept = kept[kept[key].astype(str).isin(allowed)]
-        end, start, _ = QUANTITIES[self.quantity]
-        value = kept[end].to_numpy(dtype=float)
-        if start:
-            value = value - kept[start].to_numpy(dtype=float)
-        if self.quantity in ("response_h", "team_wait_h", "start_to_arrival_h"):
-            # still waiting at the end of the run: the wait so far, a lower bound
-            since = kept[start].to_numpy(dtype=float)
-            value = np.where(np.isnan(value), horizon_h - since, value)
+        quantity = QUANTITIES[self.quantity]
+        value = kept[quantity.end].to_numpy(dtype=float)
+        if quantity.start:
+            # a report still waiting at the end of the run: the wait so far, a lower bound
+            since = kept[quantity.start].to_numpy(dtype=float)
+            value = np.where(np.isnan(value), horizon_h, value) - since
         ok = ~np.isnan(value)
         return pd.DataFrame(
             {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..scenario.schema import CHANNELS
+from ..registry import CHANNELS
 
 INCIDENT_SCOPES = ("county", "unit", "township", "type", "severity")
 OFFICER_SCOPES = ("county", "unit")

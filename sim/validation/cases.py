@@ -129,35 +129,33 @@ def _exponential(mean: float) -> dict[str, Any]:
 
 def mmc_case(key: str, lam: float, officers: int, *, measure_days: float, seed: int) -> Case:
     """Single-officer teams: the unit is M/M/c with c = officers."""
-    rho = lam / officers
-    return Case(
-        key=key,
-        family="M/M/c",
-        title=f"M/M/{officers}, ρ = {rho:.2f}",
-        arrivals_per_hour=lam,
-        officers=officers,
-        team_size=1,
-        onsite=_exponential(1.0),
-        exact=theory.mmc(lam, 1.0, officers),
-        tau_h=theory.relaxation_h(lam, 1.0, officers),
-        measure_days=measure_days,
-        replications=20,
-        seed=seed,
-    )
+    exact = theory.mmc(lam, 1.0, officers)
+    return _markov_case(key, "M/M/c", f"M/M/{officers}", lam, officers, 1, exact,
+                        measure_days, seed)  # fmt: skip
 
 
 def pairs_case(key: str, lam: float, officers: int, *, measure_days: float, seed: int) -> Case:
     """Every job needs two officers at once: M/M/floor(c/2)."""
-    teams = officers // 2
+    name = f"{officers} officers in pairs = M/M/{officers // 2}"
+    exact = theory.pairs(lam, 1.0, officers)
+    return _markov_case(key, "pairs", name, lam, officers, 2, exact, measure_days, seed)
+
+
+def _markov_case(
+    key: str, family: str, name: str, lam: float, officers: int, team_size: int,
+    exact: QueueValues, measure_days: float, seed: int,
+) -> Case:  # fmt: skip
+    """Exponential on-site times of mean 1 h, ``officers // team_size`` teams at once."""
+    teams = officers // team_size
     return Case(
         key=key,
-        family="pairs",
-        title=f"{officers} officers in pairs = M/M/{teams}, ρ = {lam / teams:.2f}",
+        family=family,
+        title=f"{name}, ρ = {lam / teams:.2f}",
         arrivals_per_hour=lam,
         officers=officers,
-        team_size=2,
+        team_size=team_size,
         onsite=_exponential(1.0),
-        exact=theory.pairs(lam, 1.0, officers),
+        exact=exact,
         tau_h=theory.relaxation_h(lam, 1.0, teams),
         measure_days=measure_days,
         replications=20,

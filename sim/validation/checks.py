@@ -152,6 +152,11 @@ class Check:
     passed: bool
     kind: str = "stat"  # "stat" (interval), "little" (sample-path bound), "identity"
 
+    @classmethod
+    def of(cls, case: Case, metric: str, quantity: str, **found: Any) -> Check:
+        """A check of ``case`` (its key and family) on ``metric``, with what was found."""
+        return cls(case=case.key, family=case.family, metric=metric, quantity=quantity, **found)
+
     @property
     def half_width(self) -> float:
         return (self.high - self.low) / 2
@@ -181,37 +186,15 @@ def judge(case: Case, reps: list[dict[str, Any]]) -> list[Check]:
         mean = float(x.mean())
         half = tq * float(x.std(ddof=1)) / math.sqrt(n)
         slack = rel * abs(exact)
-        out.append(
-            Check(
-                case=case.key,
-                family=case.family,
-                metric=key,
-                quantity=label,
-                exact=exact,
-                value=mean,
-                low=mean - half,
-                high=mean + half,
-                allowance=slack,
-                passed=bool(abs(mean - exact) <= half + slack),
-            )
-        )
+        passed = bool(abs(mean - exact) <= half + slack)
+        out.append(Check.of(case, key, label, exact=exact, value=mean, low=mean - half,
+                            high=mean + half, allowance=slack, passed=passed))  # fmt: skip
     for key, label in LITTLE.items():
         gaps = np.array([r[key][0] for r in reps])
         bounds = np.array([r[key][1] for r in reps])
         worst = int(np.argmax(np.abs(gaps) / np.maximum(bounds, 1e-9)))
-        out.append(
-            Check(
-                case=case.key,
-                family=case.family,
-                metric=key,
-                quantity=label,
-                exact=0.0,
-                value=float(gaps[worst]),
-                low=-float(bounds[worst]),
-                high=float(bounds[worst]),
-                allowance=0.0,
-                passed=bool(np.all(np.abs(gaps) <= bounds + 1e-9)),
-                kind="little",
-            )
-        )
+        bound = float(bounds[worst])
+        passed = bool(np.all(np.abs(gaps) <= bounds + 1e-9))
+        out.append(Check.of(case, key, label, exact=0.0, value=float(gaps[worst]), low=-bound,
+                            high=bound, allowance=0.0, passed=passed, kind="little"))  # fmt: skip
     return out

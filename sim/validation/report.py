@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..experiment.runner import ROOT
 from ..model import simulate
 from ..scenario.load import from_mapping
 from ..world import World, build_world
@@ -25,7 +26,6 @@ from . import checks
 from .cases import TOWNSHIP_CSV, Case, broken_cases, cases
 from .checks import Check, judge, measure
 
-ROOT = Path(__file__).resolve().parents[2]
 COMMAND = "python -m sim.validation"
 
 
@@ -92,11 +92,10 @@ def odd_officer_check(even: Case, odd: Case, days: float = 60.0) -> Check:
     a, b = waits
     same_shape = a.shape == b.shape and bool(np.array_equal(np.isnan(a), np.isnan(b)))
     gap = float(np.nanmax(np.abs(a - b), initial=0.0)) if same_shape else float("inf")
-    return Check(
-        case=odd.key,
-        family=odd.family,
-        metric="odd_officer",
-        quantity=f"every wait equals {even.key}'s (same seed, {len(a)} reports)",
+    return Check.of(
+        odd,
+        "odd_officer",
+        f"every wait equals {even.key}'s (same seed, {len(a)} reports)",
         exact=0.0,
         value=gap,
         low=0.0,

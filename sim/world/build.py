@@ -15,8 +15,9 @@ from functools import lru_cache
 import numpy as np
 
 from ..errors import ScenarioError
+from ..registry import DEPLOYMENT_MODELS, SHORTFALL_POLICIES
 from ..scenario.schema import SEVERITIES, Duty, LoadedScenario, Scenario, Unit
-from .deployment import DEPLOYMENT_MODELS, Base, bureau
+from .deployment import Base, bureau
 from .duty import DutyCalendar
 from .geo import great_circle_km
 from .grid import GridLayout, build_grid
@@ -186,18 +187,16 @@ def _one_county(uname: str, unit: Unit, coverage, county_of: dict[str, str]) -> 
 
 
 def _check_staff(uname: str, unit: Unit, sc: Scenario) -> None:
-    """Under `wait`, a unit must be able to form the largest team any job needs."""
-    if sc.enforcement.shortfall_policy != "wait":
-        return
-    sizes = [t.team_size or sc.enforcement.team_size for t in sc.incident_types.values()]
-    if sc.inspections.rate_per_day > 0:
-        sizes.append(sc.inspections.team_size or sc.enforcement.team_size)
-    need = max(sizes)
+    """A unit must be able to send someone to the largest job: under `wait` that takes
+    a whole team of its own; a policy that may go short or borrow needs fewer
+    (``min_free``)."""
+    policy = SHORTFALL_POLICIES[sc.enforcement.shortfall_policy]
+    need = policy.min_free(sc.largest_team())
     if unit.officers < need:
         raise ScenarioError(
             f"units.{uname}.officers",
             f"{unit.officers} officer(s) can never form a legal team of {need} under "
-            "shortfall_policy 'wait'",
+            f"shortfall_policy {policy.name!r}",
         )
 
 
@@ -255,13 +254,6 @@ def units_as_yaml(world: World) -> dict[str, dict]:
     for unit in world.units:
         spec: dict = {"model": unit.model, "county": unit.county, "officers": unit.officers}
         spec["townships"] = [names[t] for t in unit.townships]
-        if unit.model == "stationed":
-            spec["base_township"] = unit.base.township
-        if unit.model == "integrated":
-            posts: dict[str, int] = {}
-            for home in unit.officer_homes:
-                key = names[home] if home < len(names) else unit.base.township or "bureau"
-                posts[key] = posts.get(key, 0) + 1
-            spec["posts"] = posts
+        spec.update(DEPLOYMENT_MODELS[unit.model].unit_fields(unit, names))
         out[unit.name] = spec
     return out

@@ -1,18 +1,30 @@
-"""Deployment models as unit layouts.
+"""Deployment models: each one class that owns everything that differs between models.
 
-Each model is a small object answering three questions about a unit: which
-townships it covers, where its base is, and where its officers are posted.
-Adding a model means adding one class to ``DEPLOYMENT_MODELS``, not an ``if``
-in the simulation: the dispatcher only ever sees officers at points.
+A model knows its name, how reports and maps show it (label, marker), its default
+zone size, how it turns a county's zones and head count into units (``layout``),
+which townships a unit covers, where its base is and where its officers are posted,
+and what a resolved unit writes back as YAML. It registers itself in
+``sim.registry.DEPLOYMENT_MODELS``; the schema, the layout generator, the world
+builder, the figures and the command line ask the registry and never compare a
+model's name. The dispatcher only ever sees officers at points.
+
+To add a model, subclass ``DeploymentModel`` (the defaults describe a squadron: a
+unit per zone, at the county bureau), set the facts, override what differs and
+decorate the class with ``@DEPLOYMENT_MODELS.register``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, ClassVar
 
 from ..errors import ScenarioError
+from ..registry import DEPLOYMENT_MODELS
 from ..scenario.schema import LoadedScenario, Unit
+from .layouts import CountyMap, split_officers
+
+if TYPE_CHECKING:
+    from .build import UnitLayout
 
 
 @dataclass(frozen=True)
@@ -34,75 +46,61 @@ def township_point(loaded: LoadedScenario, name: str) -> Base:
     return Base(name, row.lat_deg, row.lon_deg)
 
 
-class DeploymentModel(Protocol):
-    def coverage(self, name: str, unit: Unit, loaded: LoadedScenario) -> tuple[str, ...]: ...
+class DeploymentModel:
+    """A deployment model. The defaults: units list their townships, are based at the
+    county bureau and post every officer at the base."""
 
-    def base(self, name: str, unit: Unit, county: str, loaded: LoadedScenario) -> Base: ...
+    name: ClassVar[str]  # as written in scenarios (`model: squadron`)
+    label: ClassVar[str]  # plain language, for reports: "squadrons at the bureau (划片)"
+    marker: ClassVar[str]  # matplotlib marker of its bases on maps
+    marker_label: ClassVar[str]  # legend of that marker: "squadron base"
+    zone_townships: ClassVar[tuple[int, int] | None] = (2, 3)
+    """Default least and most townships per zone; ``None``: one zone, the whole county."""
 
-    def posts(
-        self, name: str, unit: Unit, county: str, loaded: LoadedScenario
-    ) -> list[tuple[Base, int]]: ...
+    def layout(self, county: CountyMap, officers: int, team_size: int) -> list[dict]:
+        """Generated units as ``Unit`` fields (``officers``, ``townships`` and, where the
+        model takes them, ``base_township`` or ``posts``), in the order they are named.
+        Default: a unit per zone, officers spread evenly, spares to the busiest zones."""
+        staffed = split_officers(officers, [z.weight for z in county.zones], 1)
+        return [
+            {"officers": n, "townships": z.townships, **self.zone_unit(z.centre)}
+            for z, n in zip(county.zones, staffed, strict=True)
+        ]
 
+    def zone_unit(self, centre: str) -> dict:
+        """Extra fields of the unit the default ``layout`` makes for a zone."""
+        return {}
 
-class _SingleBase:
-    """Every officer of the unit is posted at its base."""
+    def coverage(self, name: str, unit: Unit, loaded: LoadedScenario) -> tuple[str, ...]:
+        if not unit.townships:
+            raise ScenarioError(
+                f"units.{name}.townships", f"a {unit.model} unit must list townships"
+            )
+        return tuple(unit.townships)
+
+    def base(self, name: str, unit: Unit, county: str, loaded: LoadedScenario) -> Base:
+        if unit.base_township is not None:
+            raise ScenarioError(
+                f"units.{name}.base_township",
+                f"a {unit.model} unit is based at its county bureau; only stationed units "
+                "take a base_township",
+            )
+        return bureau(loaded, county)
 
     def posts(
         self, name: str, unit: Unit, county: str, loaded: LoadedScenario
     ) -> list[tuple[Base, int]]:
-        _no_posts(name, unit)
-        return [(self.base(name, unit, county, loaded), unit.officers)]  # type: ignore[attr-defined]
-
-
-def _no_posts(name: str, unit: Unit) -> None:
-    if unit.posts is not None:
-        raise ScenarioError(
-            f"units.{name}.posts",
-            f"only integrated units post officers at several bases, not {unit.model}",
-        )
-
-
-def _listed(name: str, unit: Unit) -> tuple[str, ...]:
-    if not unit.townships:
-        raise ScenarioError(f"units.{name}.townships", f"a {unit.model} unit must list townships")
-    return tuple(unit.townships)
-
-
-def _no_base_township(name: str, unit: Unit) -> None:
-    if unit.base_township is not None:
-        raise ScenarioError(
-            f"units.{name}.base_township",
-            f"a {unit.model} unit is based at its county bureau; only stationed units "
-            "take a base_township",
-        )
-
-
-class Stationed(_SingleBase):
-    """派驻: an office inside one of the townships it covers."""
-
-    def coverage(self, name: str, unit: Unit, loaded: LoadedScenario) -> tuple[str, ...]:
-        return _listed(name, unit)
-
-    def base(self, name: str, unit: Unit, county: str, loaded: LoadedScenario) -> Base:
-        if unit.base_township is None:
-            raise ScenarioError(f"units.{name}.base_township", "a stationed unit needs a base")
-        if unit.base_township not in unit.townships:
+        if unit.posts is not None:
             raise ScenarioError(
-                f"units.{name}.base_township",
-                f"{unit.base_township!r} is not among the unit's townships",
+                f"units.{name}.posts",
+                f"only integrated units post officers at several bases, not {unit.model}",
             )
-        return township_point(loaded, unit.base_township)
+        return [(self.base(name, unit, county, loaded), unit.officers)]
 
-
-class Squadron(_SingleBase):
-    """划片: a squadron at the county bureau responsible for a zone of townships."""
-
-    def coverage(self, name: str, unit: Unit, loaded: LoadedScenario) -> tuple[str, ...]:
-        return _listed(name, unit)
-
-    def base(self, name: str, unit: Unit, county: str, loaded: LoadedScenario) -> Base:
-        _no_base_township(name, unit)
-        return bureau(loaded, county)
+    def unit_fields(self, unit: UnitLayout, township_names: tuple[str, ...]) -> dict:
+        """Fields beyond model, county, officers and townships that reproduce ``unit``
+        when written back as YAML (``enforcement-sim layout``)."""
+        return {}
 
 
 def _whole_county(name: str, unit: Unit, loaded: LoadedScenario) -> tuple[str, ...]:
@@ -115,27 +113,78 @@ def _whole_county(name: str, unit: Unit, loaded: LoadedScenario) -> tuple[str, .
     return tuple(t.township for t in loaded.townships if t.county == unit.county)
 
 
-class Central(_SingleBase):
+@DEPLOYMENT_MODELS.register
+class Stationed(DeploymentModel):
+    """派驻: an office inside one of the townships it covers (at the zone's centre)."""
+
+    name = "stationed"
+    label = "stationed offices (派驻)"
+    marker = "^"
+    marker_label = "stationed office"
+    zone_townships = (2, 4)
+
+    def zone_unit(self, centre: str) -> dict:
+        return {"base_township": centre}
+
+    def base(self, name: str, unit: Unit, county: str, loaded: LoadedScenario) -> Base:
+        if unit.base_township is None:
+            raise ScenarioError(f"units.{name}.base_township", f"a {unit.model} unit needs a base")
+        if unit.base_township not in unit.townships:
+            raise ScenarioError(
+                f"units.{name}.base_township",
+                f"{unit.base_township!r} is not among the unit's townships",
+            )
+        return township_point(loaded, unit.base_township)
+
+    def unit_fields(self, unit: UnitLayout, township_names: tuple[str, ...]) -> dict:
+        return {"base_township": unit.base.township}
+
+
+@DEPLOYMENT_MODELS.register
+class Squadron(DeploymentModel):
+    """划片: a squadron at the county bureau responsible for a zone of townships."""
+
+    name = "squadron"
+    label = "squadrons at the bureau (划片)"
+    marker = "s"
+    marker_label = "squadron base"
+
+
+@DEPLOYMENT_MODELS.register
+class Central(DeploymentModel):
     """统筹: one pool at the bureau for the whole county (or the townships listed)."""
 
-    def coverage(self, name: str, unit: Unit, loaded: LoadedScenario) -> tuple[str, ...]:
-        return _whole_county(name, unit, loaded)
+    name = "central"
+    label = "one central pool (统筹)"
+    marker = "D"
+    marker_label = "central pool"
+    zone_townships = None
 
-    def base(self, name: str, unit: Unit, county: str, loaded: LoadedScenario) -> Base:
-        _no_base_township(name, unit)
-        return bureau(loaded, county)
-
-
-class Integrated:
-    """综合执法: one county-wide team under unified command, posted at several bases;
-    the dispatcher sends the nearest free officers wherever they are."""
+    def layout(self, county: CountyMap, officers: int, team_size: int) -> list[dict]:
+        return [{"officers": officers, "townships": county.townships}]
 
     def coverage(self, name: str, unit: Unit, loaded: LoadedScenario) -> tuple[str, ...]:
         return _whole_county(name, unit, loaded)
 
-    def base(self, name: str, unit: Unit, county: str, loaded: LoadedScenario) -> Base:
-        _no_base_township(name, unit)
-        return bureau(loaded, county)
+
+@DEPLOYMENT_MODELS.register
+class Integrated(DeploymentModel):
+    """综合执法: one county-wide team under unified command, posted at several bases
+    (the zones' centres); the dispatcher sends the nearest free officers wherever they
+    are."""
+
+    name = "integrated"
+    label = "one integrated team (综合执法)"
+    marker = "P"
+    marker_label = "integrated-team post"
+
+    def layout(self, county: CountyMap, officers: int, team_size: int) -> list[dict]:
+        posted = split_officers(officers, [z.weight for z in county.zones], team_size)
+        posts = {z.centre: n for z, n in zip(county.zones, posted, strict=True)}
+        return [{"officers": officers, "townships": county.townships, "posts": posts}]
+
+    def coverage(self, name: str, unit: Unit, loaded: LoadedScenario) -> tuple[str, ...]:
+        return _whole_county(name, unit, loaded)
 
     def posts(
         self, name: str, unit: Unit, county: str, loaded: LoadedScenario
@@ -158,10 +207,13 @@ class Integrated:
             )
         return [(township_point(loaded, t), n) for t, n in unit.posts.items()]
 
-
-DEPLOYMENT_MODELS: dict[str, DeploymentModel] = {
-    "stationed": Stationed(),
-    "squadron": Squadron(),
-    "central": Central(),
-    "integrated": Integrated(),
-}
+    def unit_fields(self, unit: UnitLayout, township_names: tuple[str, ...]) -> dict:
+        posts: dict[str, int] = {}
+        for home in unit.officer_homes:
+            key = (
+                township_names[home]
+                if home < len(township_names)
+                else unit.base.township or "bureau"
+            )
+            posts[key] = posts.get(key, 0) + 1
+        return {"posts": posts}

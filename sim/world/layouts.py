@@ -17,15 +17,35 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import permutations
 
 import numpy as np
 
+from ..registry import DEPLOYMENT_MODELS
 from .geo import great_circle_km
 
-MODELS = ("stationed", "squadron", "central", "integrated")
-_DEFAULT_ZONE_MAX = {"stationed": 4, "squadron": 3, "integrated": 3}
 _STARTS = 10  # first seeds tried by the zoning search
+
+
+@dataclass(frozen=True)
+class Zone:
+    """Townships cut out together, with the one at their centre (the medoid: the
+    township whose office would be nearest, in total, to the zone's others)."""
+
+    townships: list[str]
+    centre: str
+    weight: float  # incident weight of the zone's townships
+
+
+@dataclass(frozen=True)
+class CountyMap:
+    """One county as a deployment model's layout rule sees it."""
+
+    county: str
+    townships: list[str]
+    weights: list[float]
+    zones: list[Zone]  # numbered clockwise from north as seen from the bureau
 
 
 def generate_units(
@@ -42,20 +62,20 @@ def generate_units(
 
     ``townships`` are ``(name, lat_deg, lon_deg, weight)`` of this county only;
     ``bureau`` is ``(lat_deg, lon_deg)``. Returns plain dicts that validate as
-    ``sim.scenario.schema.Unit``, keyed by unit name (``<county>-<model>-<i>``,
-    zones numbered clockwise from north as seen from the bureau, so a reader
-    can find unit 1 on a map). ``central`` ignores the zone bounds.
+    ``sim.scenario.schema.Unit``, keyed by unit name (``<county>-<model>-<i>``).
+    The county is cut into ``zone_count`` zones (a model with no zone bounds, such
+    as ``central``, gets one zone) and the model's ``layout`` turns zones and head
+    count into units.
 
     Zones use the fewest units the size bounds allow (``ceil(n / zone_max)``):
     more zones would only thin out the same staff. A unit or post with fewer
     than ``team_size`` officers could never act legally on its own, so when
     ``officers < zones * team_size`` the zone count drops to
     ``officers // team_size`` and zones grow beyond ``zone_max`` instead.
-    Officers are spread evenly; the remainder goes to the zones with the most
-    incident weight, where a spare officer does most good.
     """
-    if model not in MODELS:
-        raise ValueError(f"unknown deployment model {model!r} (expected one of {MODELS})")
+    if model not in DEPLOYMENT_MODELS:
+        raise ValueError(DEPLOYMENT_MODELS.unknown(model))
+    rule = DEPLOYMENT_MODELS[model]
     if not townships:
         raise ValueError(f"county {county!r} has no townships to deploy to")
     if team_size < 1:
@@ -65,38 +85,33 @@ def generate_units(
             f"county {county!r}: {officers} officer(s) cannot form one team of {team_size}"
         )
     names = [t[0] for t in townships]
+    k = zone_count(model, len(names), officers, team_size, zone_min, zone_max)
+    lo, hi = _bounds(rule, zone_min, zone_max, len(names))
+    zones = _zones(townships, bureau, k, lo, max(hi, math.ceil(len(names) / k)))
+    weights = [t[3] for t in townships]
+    drafts = rule.layout(CountyMap(county, names, weights, zones), officers, team_size)
+    slug = re.sub(r"[^a-z0-9]+", "-", county.lower()).strip("-")
+    blank = {"model": model, "county": county, "base_township": None, "posts": None}
+    return {f"{slug}-{model}-{i + 1}": {**blank, **d} for i, d in enumerate(drafts)}
+
+
+def _zones(
+    townships: Sequence[tuple[str, float, float, float]],
+    bureau: tuple[float, float],
+    k: int,
+    lo: int,
+    hi: int,
+) -> list[Zone]:
+    """``k`` compact zones of ``lo`` to ``hi`` townships, clockwise from north."""
+    names = [t[0] for t in townships]
     lat = np.array([t[1] for t in townships], dtype=float)
     lon = np.array([t[2] for t in townships], dtype=float)
     weight = np.array([t[3] for t in townships], dtype=float)
-    slug = re.sub(r"[^a-z0-9]+", "-", county.lower()).strip("-")
-
-    if model == "central":
-        unit = _unit(model, officers, names, county)
-        return {f"{slug}-{model}-1": unit}
-
     dist = great_circle_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
-    lo = 2 if zone_min is None else zone_min
-    hi = _DEFAULT_ZONE_MAX[model] if zone_max is None else zone_max
-    k = zone_count(model, len(names), officers, team_size, zone_min, zone_max)
-    hi = max(hi, math.ceil(len(names) / k))
-    zones = _order_by_bearing(_partition(dist, k, lo, hi), dist, lat, lon, bureau)
-    medoids = [_medoid(dist, z) for z in zones]
-    zone_weight = [float(weight[z].sum()) for z in zones]
-
-    if model == "integrated":
-        posted = _split(officers, zone_weight, team_size)
-        posts = {names[m]: n for m, n in zip(medoids, posted, strict=True)}
-        unit = _unit(model, officers, names, county, posts=posts)
-        return {f"{slug}-{model}-1": unit}
-
-    staffed = _split(officers, zone_weight, 1)
-    units = {}
-    for i, (zone, med, n) in enumerate(zip(zones, medoids, staffed, strict=True)):
-        base = names[med] if model == "stationed" else None
-        units[f"{slug}-{model}-{i + 1}"] = _unit(
-            model, n, [names[t] for t in zone], county, base_township=base
-        )
-    return units
+    cut = _order_by_bearing(_partition(dist, k, lo, hi), dist, lat, lon, bureau)
+    return [
+        Zone([names[t] for t in z], names[_medoid(dist, z)], float(weight[z].sum())) for z in cut
+    ]
 
 
 def zone_count(
@@ -114,32 +129,20 @@ def zone_count(
     and make response *worse*. The staffing search uses this to search each layout
     family on its own.
     """
-    if model == "central":
+    rule = DEPLOYMENT_MODELS[model]
+    if rule.zone_townships is None:
         return 1
-    lo = 2 if zone_min is None else zone_min
-    hi = _DEFAULT_ZONE_MAX[model] if zone_max is None else zone_max
-    k = _zone_count(townships, lo, hi)
+    k = _zone_count(townships, *_bounds(rule, zone_min, zone_max, townships))
     if officers < k * team_size:
         k = max(1, officers // team_size)
     return k
 
 
-def _unit(
-    model: str,
-    officers: int,
-    townships: list[str],
-    county: str,
-    base_township: str | None = None,
-    posts: dict[str, int] | None = None,
-) -> dict:
-    return {
-        "model": model,
-        "officers": officers,
-        "townships": townships,
-        "county": county,
-        "base_township": base_township,
-        "posts": posts,
-    }
+def _bounds(rule, zone_min: int | None, zone_max: int | None, n: int) -> tuple[int, int]:
+    """Zone size bounds: the scenario's, else the model's (a model without bounds: the
+    whole county)."""
+    lo, hi = rule.zone_townships or (n, n)
+    return (lo if zone_min is None else zone_min), (hi if zone_max is None else zone_max)
 
 
 def _zone_count(n: int, lo: int, hi: int) -> int:
@@ -153,7 +156,7 @@ def _zone_count(n: int, lo: int, hi: int) -> int:
     return k
 
 
-def _split(total: int, zone_weight: list[float], step: int) -> list[int]:
+def split_officers(total: int, zone_weight: list[float], step: int) -> list[int]:
     """Even shares in whole multiples of ``step``; the remainder, one step (then
     one officer) at a time, to the heaviest zones first."""
     k = len(zone_weight)

@@ -1,4 +1,4 @@
-"""Figures for a staffing search (``sim.staffing.staff``), in the house style of ``figures``.
+"""Figures for a staffing search (``sim.staffing.staff``), in the house style.
 
 Each function takes a ``Staffing`` (``sim.staffing.load_staffing(folder)``) and
 returns a matplotlib ``Figure``. The target's estimates at few officers can be
@@ -22,11 +22,14 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullFormatter
 
-from ..staffing.results import Staffing
-from .figures import _HALO, MODEL_MARKERS, ReportFigure, _errors, _styled
-from .geography import NoData
+from ...staffing.results import Staffing
+from ...stats.catalogue import QUANTITIES
+from ..geography import NoData
+from .common import HALO, ReportFigure, colours_for, error_lengths, styled
+from .keys import MODEL_MARKERS
 
-__all__ = ["allocation_gains", "staffing_curves", "staffing_needed", "value_label"]
+# the figures of this subject, exported by ``sim.report.figures``
+__all__ = ["staffing_curves", "allocation_gains", "staffing_needed", "value_label"]
 
 LOG_SPAN = 25.0  # max / min of the values above which a value axis is logarithmic
 _LOG_TICKS = (0.1, 0.25, 0.5, 1, 2, 4, 8, 12, 24, 48, 72, 168, 336, 720, 1440, 2160, 4320, 8760)
@@ -34,27 +37,31 @@ _NOW = "0.45"
 _CURVE_COLUMNS = ["model", "county", "officers", "estimate", "ci95_low", "ci95_high"]
 
 
-def value_label(staffing: Staffing, prefix: str = "", log: bool = False) -> str:
-    """The target's quantity with its unit (hours for ``*_h``) and the scale if logarithmic."""
+def target_unit(staffing: Staffing) -> str:
+    """The unit of the target's quantity, from the indicator catalogue ("" if it has none)."""
     m = re.search(r"\(\s*([A-Za-z_]\w*)", staffing.target)
-    notes = (["h"] if m and m.group(1).endswith("_h") else []) + (["log scale"] if log else [])
+    quantity = QUANTITIES.get(m.group(1)) if m else None
+    return quantity.unit if quantity else ""
+
+
+def value_label(staffing: Staffing, prefix: str = "", log: bool = False) -> str:
+    """The target's label with its unit and the scale if logarithmic."""
+    notes = [u for u in (target_unit(staffing), "log scale" if log else "") if u]
     return f"{prefix}{staffing.label}" + (f" ({', '.join(notes)})" if notes else "")
 
 
+def _present(staffing: Staffing) -> list[str]:
+    """The search's models in its order."""
+    return list(dict.fromkeys(staffing.table["model"].astype(str)))
+
+
 def _models(staffing: Staffing, models: Iterable[str] | None = None) -> list[str]:
-    present = list(dict.fromkeys(staffing.table["model"].astype(str)))
+    present = _present(staffing)
     chosen = present if models is None else list(models)
     unknown = [m for m in chosen if m not in present]
     if unknown:
         raise ValueError(f"unknown model(s) {unknown}; the search has {present}")
     return chosen
-
-
-def _colours(staffing: Staffing) -> dict[str, Any]:
-    """One colour per model, in the search's model order, the same in every figure."""
-    palette = mpl.colormaps["tab10"].colors
-    models = list(dict.fromkeys(staffing.table["model"].astype(str)))
-    return {m: palette[i % len(palette)] for i, m in enumerate(models)}
 
 
 def _marker(model: str) -> str:
@@ -101,7 +108,7 @@ def _x_range(officers: pd.Series, rows: pd.DataFrame, now: int, most: int) -> tu
     return lo - 0.8, max(hi, lo + 2) + 0.8
 
 
-@_styled
+@styled
 def staffing_curves(staffing: Staffing, models: Iterable[str] | None = None) -> Figure:
     """The target's estimate against officers, one panel per county.
 
@@ -117,7 +124,7 @@ def staffing_curves(staffing: Staffing, models: Iterable[str] | None = None) -> 
     counties = list(dict.fromkeys(table["county"].astype(str)))
     if not counties:
         raise NoData("the staffing table is empty")
-    colours = _colours(staffing)
+    colours = colours_for(_present(staffing))
     most = int(staffing.manifest.get("max_officers") or 0)
     ncols = min(3, len(counties))
     nrows = math.ceil(len(counties) / ncols)
@@ -136,7 +143,8 @@ def staffing_curves(staffing: Staffing, models: Iterable[str] | None = None) -> 
             shift = (k - (len(ms) - 1) / 2) * 0.006 * span  # models side by side
             if len(c):
                 est = c["estimate"].to_numpy(float)
-                err = _errors(est, c["ci95_low"].to_numpy(float), c["ci95_high"].to_numpy(float))
+                low, high = c["ci95_low"].to_numpy(float), c["ci95_high"].to_numpy(float)
+                err = error_lengths(est, low, high)
                 ax.errorbar(
                     c["officers"].to_numpy(float) + shift, est, yerr=err, fmt="-",
                     marker=_marker(m), ms=3.5, lw=1.0, elinewidth=0.9, capsize=1.8,
@@ -155,7 +163,7 @@ def staffing_curves(staffing: Staffing, models: Iterable[str] | None = None) -> 
             ax.annotate(
                 text, xy=(0.98, 0.96), xycoords="axes fraction", xytext=(0, -10 * i),
                 textcoords="offset points", ha="right", va="top", fontsize=7.5,
-                color=colour, fontweight="bold", path_effects=_HALO, zorder=6,
+                color=colour, fontweight="bold", path_effects=HALO, zorder=6,
             )  # fmt: skip
         ax.set_xlim(lo, hi)
         ax.set_title(f"{county} (now {now})", fontsize=9, loc="left")
@@ -184,7 +192,7 @@ def staffing_curves(staffing: Staffing, models: Iterable[str] | None = None) -> 
 # ----------------------------------------------------------------------------- allocation
 
 
-@_styled
+@styled
 def allocation_gains(staffing: Staffing) -> Figure:
     """The frontier of the minimax allocation: the best the worst county can do with each
     city total. It falls steeply at first and then flattens (diminishing returns); the
@@ -193,7 +201,7 @@ def allocation_gains(staffing: Staffing) -> Figure:
     alloc = staffing.allocation
     if alloc is None or alloc.empty:
         raise NoData("no allocation in this search")
-    colours = _colours(staffing)
+    colours = colours_for(_present(staffing))
     ms = list(dict.fromkeys(alloc["model"].astype(str)))
     fig = ReportFigure(figsize=(8.0, 6.0), layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1.6, 1])
@@ -234,8 +242,8 @@ def allocation_gains(staffing: Staffing) -> Figure:
     top.set_title("Best worst county for each city total (frontier)")
     top.legend(loc="upper right")
     bottom.axhline(0, color="0.3", lw=0.8)
-    hours = value_label(staffing).endswith("(h)")
-    bottom.set_ylabel("gain per officer" + (" (h)" if hours else ""))
+    unit = target_unit(staffing)
+    bottom.set_ylabel("gain per officer" + (f" ({unit})" if unit else ""))
     bottom.set_xlabel("officers in the searched counties (city total)")
     bottom.set_title("Marginal gain per officer from the previous frontier point")
     bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -246,7 +254,7 @@ def allocation_gains(staffing: Staffing) -> Figure:
 # -------------------------------------------------------------------------------- needed
 
 
-@_styled
+@styled
 def staffing_needed(staffing: Staffing) -> Figure:
     """Officers each county needs under each model beside the officers it has now; a
     county no head count up to the search's maximum satisfies gets a hatched bar to the
@@ -255,7 +263,7 @@ def staffing_needed(staffing: Staffing) -> Figure:
     if table.empty:
         raise NoData("the staffing table is empty")
     ms = _models(staffing)
-    colours = _colours(staffing)
+    colours = colours_for(_present(staffing))
     counties = list(dict.fromkeys(table["county"].astype(str)))
     needed = pd.to_numeric(table["officers_needed"], errors="coerce").to_numpy(float)
     most = int(staffing.manifest.get("max_officers") or np.nanmax(needed, initial=1))

@@ -1,0 +1,129 @@
+"""What every figure shares: the house style, the figure class, and small drawing helpers."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache, wraps
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib import patheffects
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from ...experiment.results import Results
+from ...stats.catalogue import is_share
+from ..geography import NoData
+from ..tables import kept_incidents
+
+TARGET_HOURS = 4.0
+NO_RECORDS = (
+    "these results keep no record tables (a sweep keeps none unless run with --keep-records)"
+)
+MPL_STYLE: dict[str, Any] = {
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
+    "figure.titlesize": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.25,
+    "grid.linewidth": 0.6,
+    "svg.fonttype": "path",
+}
+_CJK_HINTS = (
+    "cjk", "han sans", "han serif", "hei", "song", "ming", "kai", "wenquanyi", "wqy",
+    "yahei", "pingfang", "hiragino", "fallback", "sarasa", "simsun", "fangsong",
+    "noto sans sc", "noto sans tc", "noto serif sc", "uming", "ukai",
+)  # fmt: skip
+HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+
+
+class ReportFigure(Figure):
+    """A ``Figure`` that shows itself as a notebook cell's value even if pyplot was never
+    imported: the inline backend hooks into notebook display only when pyplot is."""
+
+    def _repr_png_(self) -> bytes:
+        buf = io.BytesIO()
+        self.savefig(buf, format="png", dpi=100)
+        return buf.getvalue()
+
+
+def styled(fn: Callable[..., Figure]) -> Callable[..., Figure]:
+    """One house style for every figure, without changing the caller's rcParams."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Figure:
+        with mpl.rc_context(MPL_STYLE):
+            return fn(*args, **kwargs)
+
+    wrapper.is_figure = True  # type: ignore[attr-defined]  # what tests/test_report.py looks for
+    return wrapper
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """A font with Chinese glyphs that matplotlib can use, or None.
+
+    Matched by name and then checked glyph by glyph: a fallback font such as "Last
+    Resort" maps every character, but to a box, which is exactly what must not show.
+    """
+    from matplotlib import font_manager, ft2font
+
+    for entry in font_manager.fontManager.ttflist:
+        low = entry.name.lower()
+        if "last resort" in low or not any(h in low for h in _CJK_HINTS):
+            continue
+        try:
+            charmap = ft2font.FT2Font(entry.fname).get_charmap()
+        except (OSError, RuntimeError, ValueError):
+            continue
+        if all(ord(c) in charmap for c in "浦阳街道镇乡"):
+            return entry.name
+    return None
+
+
+def chosen_variants(results: Results, variants: Iterable[str] | None) -> list[str]:
+    chosen = list(results.variants if variants is None else variants)
+    unknown = [v for v in chosen if v not in results.scenarios]
+    if unknown:
+        raise ValueError(f"unknown variant(s) {unknown}; the results have {results.variants}")
+    return chosen
+
+
+def colours_for(names: Sequence[str]) -> dict[str, Any]:
+    """One colour per name (variant or model), in order, the same in every figure of a report."""
+    palette = mpl.colormaps["tab10"].colors
+    return {v: palette[i % len(palette)] for i, v in enumerate(names)}
+
+
+def kept_records(results: Results, variants: Sequence[str]) -> pd.DataFrame:
+    if results.incidents.empty:
+        raise NoData(NO_RECORDS)
+    inc = kept_incidents(results)
+    return inc[inc["variant"].isin(variants)]
+
+
+def percent_axis(ax: Any, indicator: str, axis: str) -> None:
+    if is_share(indicator):
+        getattr(ax, f"{axis}axis").set_major_formatter(PercentFormatter(1.0, decimals=0))
+
+
+def error_lengths(mean: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Error-bar lengths; none where there is no interval (a single replication)."""
+    err = np.vstack([mean - low, high - mean])
+    return np.where(np.isfinite(err), np.maximum(err, 0), 0.0)
+
+
+def interval_points(ax: Any, rows: pd.DataFrame, y: np.ndarray, colour: Any, **kw: Any) -> None:
+    """Means as points with their 95% intervals, one row of ``rows`` per ``y``."""
+    m = rows["mean"].to_numpy(dtype=float)
+    err = error_lengths(m, rows["ci95_low"].to_numpy(float), rows["ci95_high"].to_numpy(float))
+    ax.errorbar(m, y, xerr=err, fmt="o", ms=5, color=colour, elinewidth=1.5, capsize=2.5, **kw)
