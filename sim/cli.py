@@ -51,12 +51,18 @@ class _Parser(argparse.ArgumentParser):
 
 
 DEFAULT_TARGET = "p90(response_h | severity=major) <= 4"
+FORCE_CHECK_HELP = "accept sizes above the runaway limits (officers, townships, horizon...)"
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=_option("seed"), help="root seed (overrides the scenario's)")
     p.add_argument("--replications", type=_option("replications"), help="replications per variant")
     p.add_argument("--out", type=Path, help="results folder (default results/<name>/)")
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="write into --out even when it holds files that are not enforcement-sim results",
+    )
     p.add_argument(
         "--jobs", type=_option("jobs"), help="worker processes (default: the machine's cores)"
     )
@@ -104,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run a scenario and write its results folder")
     run.add_argument(
-        "scenario", nargs="?", type=Path, help="scenario YAML (default: scenarios/default.yaml)"
+        "scenario", nargs="?", type=Path, help="scenario YAML (default: the bundled default.yaml)"
     )
     _common(run)
     run.add_argument(
@@ -122,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         type=Path,
         help="scenario files, or one compare file "
-        "(default: scenarios/jinhua/deployment_models.yaml)",
+        "(default: the bundled jinhua/deployment_models.yaml)",
     )
     _common(cmp)
     cmp.add_argument("--precision", type=_option("precision"), help="as for run, for every variant")
@@ -142,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stf.add_argument(
         "scenario", nargs="?", type=Path,
-        help="scenario YAML (default: scenarios/jinhua/baseline.yaml)",
+        help="scenario YAML (default: the bundled jinhua/baseline.yaml)",
     )  # fmt: skip
     stf.add_argument(
         "--target",
@@ -182,12 +188,21 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check scenario files without running them")
     val.add_argument("scenarios", nargs="+", type=Path)
     val.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
+    val.add_argument("--force", action="store_true", help=FORCE_CHECK_HELP)
+
+    exs = sub.add_parser(
+        "examples",
+        help="copy the bundled scenarios and region data into DIR, to edit and run",
+    )
+    exs.add_argument("dir", type=Path, help="folder to copy into (created if missing)")
+    exs.add_argument("--force", action="store_true", help="replace files already there")
 
     lay = sub.add_parser(
         "layout", help="print the units a scenario resolves to (generated ones included) as YAML"
     )
     lay.add_argument("scenario", type=Path)
     lay.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
+    lay.add_argument("--force", action="store_true", help=FORCE_CHECK_HELP)
 
     vm = sub.add_parser(
         "validate-model",
@@ -206,6 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["validate-model"]:  # its own parser reads the rest, --help and --long too
+        return _validate_model(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         if args.version:
@@ -220,9 +238,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "validate": _validate,
             "layout": _layout,
             "schema": _schema,
-            "validate-model": _validate_model,
             "report": _report,
             "staff": _staff,
+            "examples": _examples,
         }.get(args.command)
         if command is None:
             build_parser().print_help()
@@ -230,6 +248,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return command(args)
     except ScenarioError as err:
         print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # Ctrl-C: finished runs are stored; the same command resumes
+        print("interrupted (rerun the same command to resume)", file=sys.stderr)
+        return 130
+    except OSError as err:  # a folder or file the system will not let us use
+        if err.filename is None:
+            raise
+        print(f"error: {err.filename}: {err.strerror or err}", file=sys.stderr)
         return 2
 
 
@@ -249,11 +275,11 @@ def _writable(out: Path) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from .examples import DEFAULT_SCENARIO, bundled
     from .experiment import run
-    from .experiment.runner import DEFAULT_SCENARIO
     from .scenario import load_scenario
 
-    loaded = load_scenario(args.scenario or DEFAULT_SCENARIO, overrides=args.overrides)
+    loaded = load_scenario(args.scenario or bundled(DEFAULT_SCENARIO), overrides=args.overrides)
     out = args.out or Path("results") / loaded.scenario.name
     _writable(out)
     results = run(loaded, _run_options(args, out))
@@ -265,10 +291,11 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from .examples import DEFAULT_COMPARE, bundled
     from .experiment import compare
-    from .experiment.runner import DEFAULT_COMPARE, default_name
+    from .experiment.runner import default_name
 
-    paths = args.scenarios or [DEFAULT_COMPARE]
+    paths = args.scenarios or [bundled(DEFAULT_COMPARE)]
     out = args.out or Path("results") / default_name(paths, "compare")
     _writable(out)
     results = compare(paths, _run_options(args, out))
@@ -296,11 +323,11 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _staff(args: argparse.Namespace) -> int:
-    from .experiment.runner import DEFAULT_STAFF
+    from .examples import DEFAULT_STAFF, bundled
     from .scenario import load_scenario
     from .staffing import staff
 
-    loaded = load_scenario(args.scenario or DEFAULT_STAFF, overrides=args.overrides)
+    loaded = load_scenario(args.scenario or bundled(DEFAULT_STAFF), overrides=args.overrides)
     out = args.out or Path("results") / f"{loaded.scenario.name}-staffing"
     _writable(out)
     options = _run_options(args, out)
@@ -351,38 +378,41 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from .experiment.guards import checked_world
     from .scenario import load_scenario
-    from .world import build_world
 
     for path in args.scenarios:
-        loaded = load_scenario(path, overrides=args.overrides)
-        try:
-            build_world(loaded)
-        except ScenarioError as err:
-            raise loaded.locate(err) from None
+        checked_world(load_scenario(path, overrides=args.overrides), args.force)
         print(f"{path}: ok")
+    return 0
+
+
+def _examples(args: argparse.Namespace) -> int:
+    from .examples import copy_examples
+
+    written = copy_examples(args.dir, force=args.force)
+    print(f"{len(written)} files copied to {args.dir}/ (try: enforcement-sim validate "
+          f"{args.dir / 'default.yaml'})")  # fmt: skip
     return 0
 
 
 def _layout(args: argparse.Namespace) -> int:
     import yaml
 
+    from .experiment.guards import checked_world
     from .scenario import load_scenario
-    from .world import build_world, units_as_yaml
+    from .world import units_as_yaml
 
     loaded = load_scenario(args.scenario, overrides=args.overrides)
-    try:
-        world = build_world(loaded)
-    except ScenarioError as err:
-        raise loaded.locate(err) from None
+    world = checked_world(loaded, args.force, size=False)
     print(yaml.safe_dump({"units": units_as_yaml(world)}, sort_keys=False, allow_unicode=True))
     return 0
 
 
-def _validate_model(args: argparse.Namespace) -> int:
+def _validate_model(rest: list[str]) -> int:
     from .validation import main as validate_model
 
-    return validate_model(args.rest)
+    return validate_model(rest)
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -7,6 +7,8 @@ and the field path, so the command line can print exactly one line and exit 2.
 
 from __future__ import annotations
 
+import re
+
 
 class ScenarioError(Exception):
     """Bad input, located by file and dotted field path."""
@@ -26,5 +28,14 @@ class ScenarioError(Exception):
         return self if self.file else ScenarioError(self.path, self.message, file)
 
     def __str__(self) -> str:
+        """One line, whatever the input held: control characters (a line break in a name
+        or a file name) are shown escaped, as ``\\n``."""
         parts = [p for p in (self.file, self.path) if p]
-        return ": ".join([*parts, self.message])
+        return _CONTROL.sub(_escape, ": ".join([*parts, self.message]))
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return repr(match.group())[1:-1]

@@ -4,7 +4,8 @@ The contract (``sim/cli.py``): bad input of any kind is printed as exactly one
 line on stderr, ``error: <file>: <field.path>: <message>``, the command exits
 with status 2, and no traceback is ever shown.
 
-Each case lives in ``tests/bad_inputs/cases.yaml`` as a small mutation of the
+Each case lives in a file ``tests/bad_inputs/*.yaml`` (``cases.yaml`` and one file
+per family; ids are unique across files) as a small mutation of the
 valid example ``scenarios/examples/pujiang_squadrons.yaml`` (and its region
 CSV), together with the exact line it must produce. In that line ``{file}``
 stands for the scenario file written for the case and ``{dir}`` for the folder
@@ -32,9 +33,20 @@ Case keys (all optional except ``id``, ``about`` and ``expected``/``xfail``):
 ``field``        the field path (or option) the line must contain, as one whole
                  component: ``...: <field>: <message>``
 ``forbid``       substrings the line must not contain
+``repeat``       ``token -> [text, count]``: each token in the scenario text, the CSV
+                 text and the command line stands for ``text`` repeated ``count``
+                 times (deep nesting, huge files, alias bombs stay short here)
+``symlinks``     symbolic links (name -> target) made next to the scenario
+``fifos``        names of FIFOs (named pipes) made next to the scenario
+``extends_chain`` write this many files ``chain_<i>.yaml``, each extending the next,
+                 the last one the example; the scenario then is the first of them
 ``expected``     the exact stderr line
 ``note``         a remark on the message's quality (the line meets the contract
                  but could say more)
+``ok``           the input is *valid* (e.g. YAML 1.2 reads it as meant, where YAML 1.1
+                 read a number or a boolean): the command exits 0 with nothing on
+                 stderr, and its stdout contains every string of ``stdout``
+``stdout``       strings the output of an ``ok`` case must contain
 ``xfail``        a known defect in ``sim``: the case is marked
                  ``xfail(strict=True)`` and checked only against the contract
                  (``field``, ``names``, ``forbid``); ``actual`` records today's
@@ -61,7 +73,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "scenarios" / "examples"
 EXAMPLE_YAML = EXAMPLES / "pujiang_squadrons.yaml"
 EXAMPLE_CSV = EXAMPLES / "pujiang_townships.csv"
-CASES_FILE = Path(__file__).resolve().parent / "bad_inputs" / "cases.yaml"
+CASES_DIR = Path(__file__).resolve().parent / "bad_inputs"
 SCENARIO_NAME = "scenario.yaml"
 CASE_KEYS = {
     "id",
@@ -79,7 +91,13 @@ CASE_KEYS = {
     "names",
     "field",
     "forbid",
+    "repeat",
+    "symlinks",
+    "fifos",
+    "extends_chain",
     "expected",
+    "ok",
+    "stdout",
     "xfail",
     "actual",
     "note",
@@ -87,7 +105,11 @@ CASE_KEYS = {
 
 
 def load_cases() -> list[dict[str, Any]]:
-    return yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
+    """Every case of every corpus file, in file-name order (each file is a list of cases)."""
+    cases: list[dict[str, Any]] = []
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        cases.extend(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
+    return cases
 
 
 CASES = load_cases()
@@ -138,6 +160,12 @@ def _fill(text: str, tmp_path: Path) -> str:
     return text.replace("{file}", str(tmp_path / SCENARIO_NAME)).replace("{dir}", str(tmp_path))
 
 
+def _repeat(text: str, case: dict[str, Any]) -> str:
+    for token, (piece, count) in (case.get("repeat") or {}).items():
+        text = text.replace(token, piece * count)
+    return text
+
+
 def materialise(case: dict[str, Any], tmp_path: Path) -> list[str]:
     """Write the case's scenario, region CSV and extra files; return its command line."""
     if "yaml" in case:
@@ -151,6 +179,13 @@ def materialise(case: dict[str, Any], tmp_path: Path) -> list[str]:
         for dotted, value in (case.get("set") or {}).items():
             _set(raw, dotted, value)
         text = yaml.safe_dump(raw, allow_unicode=True, sort_keys=False)
+    if "extends_chain" in case:
+        n = case["extends_chain"]
+        for i in range(1, n + 1):
+            base = f"chain_{i + 1}.yaml" if i < n else str(EXAMPLE_YAML)
+            (tmp_path / f"chain_{i}.yaml").write_text(f"extends: {base}\n", encoding="utf-8")
+        text = "extends: chain_1.yaml\n"
+    text = _repeat(text, case)
     (tmp_path / SCENARIO_NAME).write_text(text, encoding=case.get("encoding", "utf-8"))
 
     csv = case.get("csv")
@@ -158,12 +193,17 @@ def materialise(case: dict[str, Any], tmp_path: Path) -> list[str]:
         csv = _replace(EXAMPLE_CSV.read_text(encoding="utf-8"), case.get("csv_replace", []), "csv")
     if "csv_long_cell" in case:
         csv = _replace(csv, [["Yantou,岩头镇", "Yantou," + "x" * case["csv_long_cell"]]], "csv")
-    (tmp_path / EXAMPLE_CSV.name).write_text(csv, encoding="utf-8")
+    (tmp_path / EXAMPLE_CSV.name).write_text(_repeat(csv, case), encoding="utf-8")
 
     for name, body in (case.get("files") or {}).items():
-        body = body.replace("{example}", str(EXAMPLE_YAML))
+        body = _repeat(body.replace("{example}", str(EXAMPLE_YAML)), case)
         (tmp_path / name).write_text(body, encoding="utf-8")
-    return [_fill(arg, tmp_path) for arg in case.get("argv", ["validate", "{file}"])]
+    for name, target in (case.get("symlinks") or {}).items():
+        (tmp_path / name).symlink_to(_fill(target, tmp_path))
+    for name in case.get("fifos", []):
+        os.mkfifo(tmp_path / name)
+    argv = case.get("argv", ["validate", "{file}"])
+    return [_repeat(_fill(arg, tmp_path), case) for arg in argv]
 
 
 def invoke(argv: list[str]) -> int:
@@ -203,10 +243,16 @@ def _params() -> list[Any]:
     out = []
     for case in CASES:
         marks = []
+        if case.get("ok"):
+            continue
         if case.get("xfail"):
             marks.append(pytest.mark.xfail(strict=True, reason=case["xfail"]))
         out.append(pytest.param(case, id=case["id"], marks=marks))
     return out
+
+
+def _valid_params() -> list[Any]:
+    return [pytest.param(case, id=case["id"]) for case in CASES if case.get("ok")]
 
 
 # --- the corpus ----------------------------------------------------------------------
@@ -214,14 +260,17 @@ def _params() -> list[Any]:
 
 def test_corpus_is_well_formed():
     ids = [c["id"] for c in CASES]
-    assert len(ids) == len(set(ids)), "case ids must be unique"
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    assert not dupes, f"case ids must be unique across tests/bad_inputs/*.yaml: {dupes}"
     assert len(CASES) >= 40
     for case in CASES:
         assert set(case) <= CASE_KEYS, f"{case['id']}: unknown keys {set(case) - CASE_KEYS}"
         assert case.get("about"), f"{case['id']}: say what the case is about"
-        assert ("expected" in case) != bool(case.get("xfail")), (
-            f"{case['id']}: give either the expected line or an xfail reason"
+        given = [k for k in ("expected", "xfail", "ok") if case.get(k) is not None]
+        assert len(given) == 1, (
+            f"{case['id']}: give one of the expected line, an xfail reason or ok: true"
         )
+        assert "stdout" not in case or case.get("ok"), f"{case['id']}: stdout is for ok cases"
 
 
 @pytest.mark.parametrize("case", _params())
@@ -231,7 +280,18 @@ def test_bad_input_gives_one_line_and_exit_2(case, tmp_path, capsys):
     err = capsys.readouterr().err
     line = check_contract(case, rc, err, tmp_path)
     if "expected" in case:
-        assert line == _fill(case["expected"], tmp_path)
+        assert line == _repeat(_fill(case["expected"], tmp_path), case)
+
+
+@pytest.mark.parametrize("case", _valid_params())
+def test_valid_counterpart_runs(case, tmp_path, capsys):
+    """The valid twin of a family of bad inputs: read as meant, it runs without a word."""
+    argv = materialise(case, tmp_path)
+    rc = invoke(argv)
+    out, err = capsys.readouterr()
+    assert (rc, err) == (0, ""), f"exit status {rc}, stderr: {err!r}"
+    for text in case.get("stdout", []):
+        assert _fill(text, tmp_path) in out, f"{text!r} not in the output {out!r}"
 
 
 # --- as a real command ---------------------------------------------------------------

@@ -41,8 +41,41 @@ def test_sample_mean_and_sd(spec, mean, sd):
         {"dist": "empirical", "values": [1, 2], "weights": [1]},
         {"dist": "weibull", "mean": 1},
         {"dist": "fixed", "value": 1, "extra": 2},
+        {"dist": "gamma", "mean": 1, "cv": 1e-200},  # shape 1/cv² divides by zero
+        {"dist": "gamma", "mean": 1, "cv": 1e200},  # cv² overflows
+        {"dist": "lognormal", "mean": 1, "cv": 0.009},
+        {"dist": "lognormal", "mean": 1, "cv": 10.5},
+        {"dist": "lognormal", "mean": 1e300, "cv": 1},  # draws overflow to inf
+        {"dist": "fixed", "value": 1e308},
+        {"dist": "empirical", "values": [1, 2], "weights": [1e308, 1e308]},  # sum is inf
+        {"dist": "exponential", "mean": True},  # a boolean is never a number
+        {"dist": "fixed", "value": "2"},  # nor is text
     ],
 )
 def test_bad_parameters_are_rejected(spec):
     with pytest.raises(ValidationError):
         DIST.validate_python(spec)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"dist": "gamma", "mean": 1e6, "cv": 0.01},
+        {"dist": "gamma", "mean": 1e6, "cv": 10},
+        {"dist": "lognormal", "mean": 1e6, "cv": 10},
+        {"dist": "lognormal", "mean": 1e-300, "cv": 0.01},
+        {"dist": "exponential", "mean": 1e6},
+        {"dist": "triangular", "low": 0, "mode": 1e6, "high": 1e6},
+        {"dist": "empirical", "values": [0, 1e6], "weights": [1e300, 1e300]},
+    ],
+)
+def test_whatever_validates_samples_finite_times(spec):
+    """The bounds are the sampler's: at their extremes every draw is a finite time >= 0."""
+    d = DIST.validate_python(spec)
+    x = d.sample(np.random.default_rng(7), 100_000)
+    assert np.isfinite(x).all() and (x >= 0).all()
+    assert np.isfinite(d.mean)
+
+
+def test_an_int_is_a_number():
+    assert DIST.validate_python({"dist": "exponential", "mean": 2}).mean == 2.0

@@ -3,13 +3,34 @@ and result folders that stay where they were asked to be."""
 
 from __future__ import annotations
 
+import dataclasses
+import math
+import subprocess
+import sys
+import tracemalloc
+
+import numpy as np
 import pytest
-from conftest import EXAMPLES
+import yaml
+from conftest import EXAMPLES, ROOT
 from helpers import example_raw, simulate_raw
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sim
 from sim.cli import main
-from sim.experiment.guards import MAX_EVENTS, estimate_size
+from sim.errors import ScenarioError
+from sim.experiment.guards import (
+    MAX_EVENTS,
+    MAX_HORIZON_DAYS,
+    MAX_RUNS,
+    MAX_SWEEP_POINTS,
+    MAX_WORLD_MIB,
+    check_points,
+    check_size,
+    estimate_size,
+)
+from sim.scenario import load_scenario
 from sim.scenario.load import from_mapping
 from sim.world import build_world
 
@@ -54,3 +75,107 @@ def test_a_scenario_name_cannot_escape_the_results_folder(tmp_path, monkeypatch,
     assert "name: must be a plain name" in capsys.readouterr().err
     assert not (tmp_path.parent.parent / "escaped").exists()
     assert not (tmp_path / "results").exists()
+
+
+# --- issue 23: every quantity that multiplies work, checked before it is used ----------
+
+
+def test_twenty_thousand_townships_are_refused_before_the_distance_matrix(tmp_path, capsys):
+    """An n x n matrix over 20,000 townships is 3 GiB (and its temporaries more): the guard
+    refuses it from the township count, so validating allocates a small part of that."""
+    rows = ["township,county,lat_deg,lon_deg,weight"]
+    rows += [f"T{k},Pujiang,{29 + k * 1e-5:.5f},{119 + k * 1e-5:.5f},1" for k in range(20_000)]
+    (tmp_path / "towns.csv").write_text("\n".join(rows) + "\n")
+    raw = example_raw()
+    raw["region"]["townships_csv"] = "towns.csv"
+    raw["counties"]["Pujiang"]["bureau_township"] = "T0"
+    raw["counties"]["Pujiang"]["deployment"] = {"model": "central", "officers": 9}
+    del raw["units"]
+    path = tmp_path / "big.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    tracemalloc.start()
+    try:
+        rc = main(["validate", str(path)])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    err = capsys.readouterr().err
+    assert rc == 2 and err.count("\n") == 1
+    assert f"error: {path}: region.townships_csv: 20,000 townships" in err
+    assert f"limit of {MAX_WORLD_MIB:,} MiB" in err and "--force" in err
+    assert peak < 300 * 2**20  # the matrix alone would be 3,052 MiB
+
+
+def test_force_is_the_way_past_the_soft_limits(capsys):
+    idle = ["horizon_days=400000", "discovery.upper_inspections.interval_days=null"]
+    idle += [f"incident_types.{t}.rate_per_day=0" for t in example_raw()["incident_types"]]
+    args = ["validate", str(EXAMPLE), *[a for s in idle for a in ("--set", s)]]
+    assert main(args) == 2
+    assert f"limit of {MAX_HORIZON_DAYS:,} days; pass --force" in capsys.readouterr().err
+    assert main([*args, "--force"]) == 0
+    check_points(MAX_SWEEP_POINTS + 1, "grid", force=True)
+    with pytest.raises(ScenarioError, match="sweep points"):
+        check_points(MAX_SWEEP_POINTS + 1, "grid", force=False)
+
+
+def test_replications_are_refused_before_the_runs_are_listed(tmp_path):
+    with pytest.raises(ScenarioError, match=f"limits of {MAX_RUNS:,} runs"):
+        sim.run(EXAMPLE, replications=MAX_RUNS + 1, out=tmp_path / "o")
+    assert not (tmp_path / "o" / "runs").exists()
+
+
+def _with(world, horizon_days: float, rate: float, interval: float | None, weight: float):
+    sc = world.scenario
+    up = sc.discovery.upper_inspections.model_copy(update={"interval_days": interval})
+    disc = sc.discovery.model_copy(update={"upper_inspections": up})
+    types = {k: t.model_copy(update={"rate_per_day": rate}) for k, t in sc.incident_types.items()}
+    sc = sc.model_copy(
+        update={"horizon_days": horizon_days, "discovery": disc, "incident_types": types}
+    )
+    weights = np.full(world.n_townships, weight)
+    return dataclasses.replace(world, scenario=sc, township_weight=weights)
+
+
+WORLD = build_world(from_mapping(example_raw(), base_dir=EXAMPLES))
+EXTREME = st.sampled_from([0.0, 5e-324, 1e-300, 1e-6, 1.0, 365.0, 1e9, 1e300, 1.7e308])
+
+
+@settings(max_examples=60, deadline=None)
+@given(horizon=EXTREME.filter(bool), rate=EXTREME, interval=st.none() | EXTREME.filter(bool),
+       weight=EXTREME)  # fmt: skip
+def test_the_guard_never_crashes_and_never_lets_nan_through(horizon, rate, interval, weight):
+    """Whatever finite numbers the schema lets through, the estimate is a number >= 0 (inf
+    when it overflows, never nan, which compares false with every limit) and the check
+    either passes or refuses with a ScenarioError."""
+    world = _with(WORLD, horizon, rate, interval, weight)
+    est = estimate_size(world)
+    for value in dataclasses.astuple(est):
+        assert value >= 0 and not math.isnan(value)
+    try:
+        check_size(world, force=False)
+    except ScenarioError as err:
+        assert err.path in ("horizon_days", "discovery.upper_inspections.interval_days")
+    if horizon > 1e6:
+        with pytest.raises(ScenarioError):
+            check_size(world, force=False)
+
+
+@pytest.mark.slow
+def test_the_memory_estimate_is_an_upper_bound_of_the_measured_growth(tmp_path):
+    """Peak RSS of one Jinhua replication over one and over five years (a subprocess each):
+    the estimated record memory must grow at least as much as the measured peak."""
+    jinhua = ROOT / "scenarios" / "jinhua" / "baseline.yaml"
+    peak, est = {}, {}
+    for days in (365, 1825):
+        over = [f"horizon_days={days}"]
+        code = (
+            "import resource, sys; from sim.cli import main; "
+            f"main(['run', {str(jinhua)!r}, '--set', {over[0]!r}, '--replications', '1', "
+            f"'--jobs', '1', '--quiet', '--out', {str(tmp_path / str(days))!r}]); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        )
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True).stdout  # fmt: skip
+        peak[days] = int(out.split()[-1]) / 1024  # KiB -> MiB
+        est[days] = estimate_size(build_world(load_scenario(jinhua, overrides=over))).record_mib
+    assert est[1825] - est[365] >= peak[1825] - peak[365] > 0

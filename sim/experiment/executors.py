@@ -8,10 +8,17 @@ process pool is the default on one machine; Dask is for more machines than one
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, Protocol
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class Executor(Protocol):
@@ -49,17 +56,51 @@ class Processes:
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Processes:
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_one_blas_thread)
+        # a forkserver's workers are its children, not ours (it dies with us, they with it)
+        parent = None if multiprocessing.get_start_method() == "forkserver" else os.getpid()
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers, initializer=_worker_setup, initargs=(parent,)
+        )
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
         assert self._pool is not None
+        if exc_type is not None:  # Ctrl-C or an error: stop the runs, do not wait for them
+            for process in list(getattr(self._pool, "_processes", {}).values()):
+                process.terminate()
         self._pool.shutdown(cancel_futures=True)
 
     def imap_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         assert self._pool is not None, "use the executor in a with-block"
         futures = [self._pool.submit(fn, item) for item in items]
         return (f.result() for f in as_completed(futures))
+
+
+def _worker_setup(parent: int | None) -> None:
+    """A worker dies with its parent, leaves Ctrl-C to it, and uses one BLAS thread."""
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the pool, quietly
+    _one_blas_thread()
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """A killed parent (SIGKILL, SIGTERM) must not leave workers running on: on Linux the
+    kernel kills the worker when its parent ends; elsewhere a thread watches the parent."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        set_death_signal = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):  # not Linux
+        set_death_signal = False
+    if parent is not None and os.getppid() != parent:  # it died before the signal was set
+        os._exit(1)
+    if not set_death_signal:
+        threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _one_blas_thread() -> None:

@@ -25,7 +25,8 @@ from ..stats import across_replications, summarise_replication
 from ..stats.compare import bootstrap_quantiles, paired_differences, replications_needed
 from ..world import World, build_world
 from .executors import Executor, make_executor
-from .guards import check_size
+from .folder import results_folder
+from .guards import check_inputs, check_runs, check_size
 from .manifest import build_manifest
 from .options import RunOptions
 from .results import RECORDS, Results
@@ -123,10 +124,16 @@ class Batch:
         self.store = RunStore(folder) if folder is not None else None
         self.failures: list[dict[str, Any]] = []
         self.reused = 0
-        self.worlds = _build_all(variants, ex)
         for v in variants:
             try:
-                check_size(self.worlds[v.name], options.force)
+                check_inputs(v.loaded, options.force)
+            except ScenarioError as err:
+                raise v.loaded.locate(err) from None
+        self.worlds = _build_all(variants, ex)
+        self.estimates = []
+        for v in variants:
+            try:
+                self.estimates.append(check_size(self.worlds[v.name], options.force))
             except ScenarioError as err:
                 raise v.loaded.locate(err) from None
         seed = options.seed
@@ -134,6 +141,10 @@ class Batch:
 
     def run(self, n: int, done: dict[tuple[str, int], dict[str, pd.DataFrame]]) -> None:
         """Fill ``done`` with replications ``0..n-1`` of every variant (failures recorded)."""
+        try:
+            check_runs(self.estimates, n, self.options.force)
+        except ScenarioError as err:
+            raise self.variants[0].loaded.locate(err) from None
         specs = []
         store = self.store
         for v in self.variants:
@@ -141,8 +152,9 @@ class Batch:
                 if (v.name, r) in done:
                     continue
                 key = run_key(self._keys[v.name], self.options.seed, r)
-                if store is not None and store.has(key):
-                    done[(v.name, r)] = store.load(key)
+                stored = store.get(key) if store is not None else None
+                if stored is not None:
+                    done[(v.name, r)] = stored
                     self.reused += 1
                 else:
                     specs.append(RunSpec(v.name, self.worlds[v.name], r, key, self.options))
@@ -169,6 +181,15 @@ def run_experiment(
     started = time.perf_counter()
     first = variants[0].loaded.scenario
     opt = (options or RunOptions()).defaults(first.seed, first.replications)
+    with results_folder(opt.out, opt.overwrite):  # held until every table is written
+        results = _experiment(variants, kind, opt, started)
+        if opt.out is not None:
+            results.save(opt.out, regions={v.name: _region(v.loaded) for v in variants})
+    return results
+
+
+def _experiment(variants: list[Variant], kind: str, opt: RunOptions, started: float) -> Results:
+    """The experiment itself, while its folder (if any) is held."""
     seed, n, precision, most = opt.seed, opt.replications, opt.precision, opt.max_replications
     assert seed is not None and n is not None
     keep_records = kind != "sweep" if opt.keep_records is None else opt.keep_records
@@ -193,7 +214,7 @@ def run_experiment(
     summary["replications_for_5pct"] = replications_needed(summary, precision or 0.05)
     timing = _gather(done, variants, n, "timing")
     records = {t: _gather(done, variants, n, t) for t in RECORDS} if keep_records else {}
-    results = Results(
+    return Results(
         summary=summary,
         summary_by_replication=per_rep,
         scenarios=resolved,
@@ -201,6 +222,7 @@ def run_experiment(
             kind=kind,
             variants=[v.name for v in variants],
             sources={v.name: str(v.loaded.source) if v.loaded.source else None for v in variants},
+            regions={v.name: str(r) if (r := _region(v.loaded)) else None for v in variants},
             seed=seed,
             replications=n,
             executor=ex.name,
@@ -218,9 +240,6 @@ def run_experiment(
         sweep=_sweep_table(per_rep, variants) if kind == "sweep" else pd.DataFrame(),
         **records,
     )
-    if opt.out is not None:
-        results.save(opt.out, regions={v.name: _region(v.loaded) for v in variants})
-    return results
 
 
 def _build(job: tuple[int, Variant]) -> tuple[int, World]:

@@ -1,23 +1,51 @@
 """Runaway guards: the size of the work, estimated before anything runs.
 
-A typo in a rate or a horizon can turn a one-second run into one that fills the
-machine's memory hours later. Before running, the expected incidents,
-inspections, diverted tasks, SimPy events and record memory of one replication
-are estimated from the scenario; above the documented limits the experiment is
-refused (``--force`` overrides) with a message saying the estimate.
+A typo in a rate, a horizon, a head count or a replication count can turn a
+one-second run into one that fills the machine's memory hours later. Every
+quantity that multiplies work or memory is checked before it is used: officers
+and townships before the world is built (officer lists, the point-to-point
+distance matrix), the incidents, inspections, diverted tasks, inspection
+campaigns, SimPy events and record memory of one replication before it runs,
+sweep points before they are made, and replications x variants before the runs
+are listed. Above a documented limit the work is refused with one line naming
+the field and the limit; ``--force`` (``force=True``) runs it anyway.
+
+The arithmetic cannot overflow or crash: counts are Python integers or floats
+that saturate at infinity, and a product with a zero factor is zero (never
+``0 * inf = nan``, which would slip past every comparison).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ..errors import ScenarioError
+from ..scenario.schema import LoadedScenario
 from ..world import World
 
 MAX_EVENTS = 20_000_000  # per replication: about 10-30 minutes of simulation here
 MAX_RECORD_MIB = 2048  # per replication, the tables kept in memory
-BYTES_PER_INCIDENT = 400  # incident row plus its share of assignment rows
-BYTES_PER_JOB = 200  # inspection or diverted task, with its assignment rows
+MAX_HORIZON_DAYS = 365_250  # a thousand years
+MAX_CAMPAIGN_WORK = 2_000_000_000  # upper-inspection campaigns x (incidents + townships)
+MAX_OFFICERS = 10_000  # in one scenario (Jinhua has a few hundred)
+MAX_WORLD_MIB = 1024  # the distance matrix over all points, with its temporaries
+MAX_SWEEP_POINTS = 10_000  # grid combinations or LHS samples
+MAX_RUNS = 100_000  # variants x replications of one experiment
+MAX_TOTAL_EVENTS = 20_000_000_000  # estimated SimPy events of a whole experiment
+
+# Memory per record, measured as the growth of the peak RSS of one replication of the
+# Jinhua baseline between 1, 5 and 10 simulated years (/usr/bin/time -v, --jobs 1):
+# about 1,900 bytes per incident and 1,090 per inspection or diverted task, with its
+# assignment rows, SimPy objects and the copies made while the tables are built, audited
+# and saved. The constants are 1.5 times that, so the estimate is an upper bound.
+BYTES_PER_INCIDENT = 3000
+BYTES_PER_JOB = 1600
+MATRIX_COPIES = 6  # float64 n x n arrays alive at once while the distance matrix is built
+WEEK_H = 7 * 24.0
+DUTY_SPAN_H = 520 * WEEK_H  # duty hours are counted over ten years at most, then scaled
+
+FORCE = "pass --force to run it anyway"
 
 
 @dataclass(frozen=True)
@@ -29,37 +57,149 @@ class SizeEstimate:
     diverted_tasks: float
     events: float
     record_mib: float
+    campaigns: float = 0.0
+    campaign_work: float = 0.0
+
+
+def _times(*factors: float) -> float:
+    """A product of non-negative factors that saturates at inf and is 0 when any factor
+    is 0 (a zero rate over an endless horizon is no work, not ``nan``)."""
+    if any(f == 0 for f in factors):
+        return 0.0
+    out = 1.0
+    for f in factors:
+        out *= float(min(f, 1e300)) if isinstance(f, int) else f
+    return out if out == out else math.inf
+
+
+def _n(x: float) -> str:
+    """A count for a message: grouped digits, or an exponent when huge."""
+    if x == math.inf:
+        return "more than 1e308"
+    return f"{x:,.0f}" if x < 1e12 else f"{x:.1e}"
 
 
 def estimate_size(world: World) -> SizeEstimate:
     """Expected size of one replication of ``world``."""
     sc = world.scenario
     days = sc.horizon_days
-    weight = float(world.township_weight.sum())
-    incidents = sum(t.rate_per_day for t in sc.incident_types.values()) * weight * days
-    inspections = sc.inspections.rate_per_day * weight * days
-    task_h = sc.enforcement.diverted_task_hours.mean
+    hours = _times(days, 24.0)
+    weight = sum(float(w) for w in world.township_weight)
+    incidents = _times(sum(t.rate_per_day for t in sc.incident_types.values()), weight, days)
+    inspections = _times(sc.inspections.rate_per_day, weight, days)
+    task_h = max(sc.enforcement.diverted_task_hours.mean, 1e-9)
+    span = min(hours, DUTY_SPAN_H)
     diverted = 0.0
     shifts = 0.0
     for unit in world.units:
-        duty = unit.calendar.duty_hours_between(0.0, sc.horizon_hours)
-        diverted += unit.officers * unit.diverted_share * duty / max(task_h, 1e-9)
-        shifts += 0.0 if unit.calendar.always else len(unit.duty.shifts) * days
+        duty = _times(unit.calendar.duty_hours_between(0.0, span), hours / span)
+        diverted += _times(unit.officers, unit.diverted_share, duty) / task_h
+        shifts += 0.0 if unit.calendar.always else _times(len(unit.duty.shifts), days)
     # a report, a release and a return per job; a start and an end per diverted task
     events = 3 * (incidents + inspections) + 2 * diverted + shifts
-    mib = (incidents * BYTES_PER_INCIDENT + (inspections + diverted) * BYTES_PER_JOB) / 2**20
-    return SizeEstimate(incidents, inspections, diverted, events, mib)
+    mib = _times(incidents, BYTES_PER_INCIDENT) + _times(inspections + diverted, BYTES_PER_JOB)
+    interval = sc.discovery.upper_inspections.interval_days
+    campaigns = 0.0 if interval is None else days / interval
+    work = _times(campaigns, incidents + world.n_townships)
+    return SizeEstimate(incidents, inspections, diverted, events, mib / 2**20, campaigns, work)
 
 
 def check_size(world: World, force: bool) -> SizeEstimate:
+    """Refuse a replication above the limits (unless ``force``); return its estimate."""
     est = estimate_size(world)
-    if not force and (est.events > MAX_EVENTS or est.record_mib > MAX_RECORD_MIB):
+    if force:
+        return est
+    sc = world.scenario
+    if est.events > MAX_EVENTS or est.record_mib > MAX_RECORD_MIB:
         raise ScenarioError(
             "horizon_days",
-            f"one replication would make about {est.incidents:,.0f} incidents, "
-            f"{est.inspections:,.0f} inspections and {est.diverted_tasks:,.0f} diverted tasks "
-            f"({est.events:,.0f} SimPy events, {est.record_mib:,.0f} MiB of records), above "
+            f"one replication would make about {_n(est.incidents)} incidents, "
+            f"{_n(est.inspections)} inspections and {_n(est.diverted_tasks)} diverted tasks "
+            f"({_n(est.events)} SimPy events, {_n(est.record_mib)} MiB of records), above "
             f"the limits of {MAX_EVENTS:,} events and {MAX_RECORD_MIB:,} MiB; check the "
             "rates and horizon, or pass --force",
         )
+    if est.campaign_work > MAX_CAMPAIGN_WORK:
+        raise ScenarioError(
+            "discovery.upper_inspections.interval_days",
+            f"{_n(est.campaigns)} inspection campaigns over the horizon, each checking about "
+            f"{_n(est.incidents + world.n_townships)} incidents and townships, are "
+            f"{_n(est.campaign_work)} checks, above the limit of {MAX_CAMPAIGN_WORK:,}; "
+            f"use a longer interval, or {FORCE}",
+        )
+    if sc.horizon_days > MAX_HORIZON_DAYS:
+        raise ScenarioError(
+            "horizon_days",
+            f"{_n(sc.horizon_days)} days, above the limit of {MAX_HORIZON_DAYS:,} days; {FORCE}",
+        )
     return est
+
+
+def check_inputs(loaded: LoadedScenario, force: bool) -> None:
+    """Before the world is built: officers (one entry per officer) and points (an n x n
+    distance matrix), the two quantities it allocates by."""
+    if force:
+        return
+    sc = loaded.scenario
+    staff = [(f"units.{name}.officers", u.officers) for name, u in sc.units.items()]
+    staff += [
+        (f"counties.{name}.deployment.officers", c.deployment.officers)
+        for name, c in sc.counties.items()
+        if c.deployment is not None
+    ]
+    total = sum(n for _, n in staff)
+    if total > MAX_OFFICERS:
+        field, most = max(staff, key=lambda s: s[1])
+        raise ScenarioError(
+            field,
+            f"{_n(most)} officers here make {_n(total)} in the scenario, above the limit of "
+            f"{MAX_OFFICERS:,}; {FORCE}",
+        )
+    points = len(loaded.townships) + len(sc.units) + len(sc.counties)
+    mib = points * points * 8 * MATRIX_COPIES / 2**20
+    if mib > MAX_WORLD_MIB:
+        raise ScenarioError(
+            "region.townships_csv",
+            f"{len(loaded.townships):,} townships (with the units' bases {points:,} points) "
+            f"need about {mib:,.0f} MiB for their distance matrix, above the limit of "
+            f"{MAX_WORLD_MIB:,} MiB; {FORCE}",
+        )
+
+
+def check_points(points: int, field: str, force: bool) -> None:
+    """A sweep's points (grid combinations or LHS samples) before any is made."""
+    if not force and points > MAX_SWEEP_POINTS:
+        raise ScenarioError(
+            field,
+            f"{_n(points)} sweep points, above the limit of {MAX_SWEEP_POINTS:,}; {FORCE}",
+        )
+
+
+def check_runs(estimates: list[SizeEstimate], replications: int, force: bool) -> None:
+    """Variants x replications, and their SimPy events together, before runs are listed."""
+    if force:
+        return
+    runs = len(estimates) * replications
+    events = _times(sum(e.events for e in estimates), replications)
+    if runs > MAX_RUNS or events > MAX_TOTAL_EVENTS:
+        raise ScenarioError(
+            "replications",
+            f"{_n(replications)} replication(s) of {len(estimates):,} variant(s) are "
+            f"{_n(runs)} runs and about {_n(events)} SimPy events, above the limits of "
+            f"{MAX_RUNS:,} runs and {MAX_TOTAL_EVENTS:,} events; {FORCE}",
+        )
+
+
+def checked_world(loaded: LoadedScenario, force: bool, size: bool = True) -> World:
+    """``loaded``'s world, built only if its inputs are within the limits, and (``size``)
+    refused if one replication would be above them; errors name the scenario's file."""
+    from ..world import build_world
+
+    try:
+        check_inputs(loaded, force)
+        world = build_world(loaded)
+        if size:
+            check_size(world, force)
+    except ScenarioError as err:
+        raise loaded.locate(err) from None
+    return world

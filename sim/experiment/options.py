@@ -39,7 +39,8 @@ class RunOptions:
     ``seed`` and ``replications`` left at None take the plan's or the scenario's own
     (``defaults``). ``overrides`` (``PATH=VALUE``) apply where a verb loads a scenario
     file. ``jobs`` None means every core. ``out`` is the results folder and holds the
-    run store; None writes nothing. ``keep_records`` None keeps the record tables for
+    run store; None writes nothing; a folder holding other files than a results folder's
+    is refused unless ``overwrite``. ``keep_records`` None keeps the record tables for
     run and compare and not for a sweep, where they are large.
     """
 
@@ -49,6 +50,7 @@ class RunOptions:
     jobs: int | None = 1
     dask: str | None = None
     out: Path | None = None
+    overwrite: bool = False
     quiet: bool = True
     audit: bool = True
     force: bool = False

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -22,8 +23,9 @@ from ..errors import ScenarioError
 from ..scenario.files import read_yaml
 from ..scenario.load import load_scenario, load_variant
 from ..scenario.messages import from_validation_error
-from ..scenario.schema import NAME_PATTERN
+from ..scenario.schema import NAME_MAX, NAME_PATTERN
 from .experiment import Variant
+from .guards import check_points
 
 NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
@@ -57,8 +59,8 @@ class SweepPlan(_Plan):
     base: str
     seed: int | None = Field(None, ge=0)
     replications: int | None = Field(None, ge=1)
-    grid: dict[str, list[Any]] | None = Field(
-        None, description="Values of each dotted path; every combination is a point."
+    grid: dict[str, Annotated[list[Any], Field(min_length=1)]] | None = Field(
+        None, description="Values of each dotted path (at least one); every combination is a point."
     )
     lhs: Lhs | None = Field(None, description="A Latin hypercube over ranges instead.")
 
@@ -104,13 +106,24 @@ def files_as_variants(paths: list[Path], overrides: list[str]) -> list[Variant]:
     return variants
 
 
-def sweep_variants(path: Path, overrides: list[str]) -> tuple[SweepPlan, list[Variant]]:
+def sweep_variants(
+    path: Path, overrides: list[str], force: bool = False
+) -> tuple[SweepPlan, list[Variant]]:
+    """A sweep file's points as variants; their number is checked (``force``) before any
+    is made."""
     plan = _read_plan(path, SweepPlan)
     if (plan.grid is None) == (plan.lhs is None):
         raise ScenarioError("grid", "give exactly one of `grid` or `lhs`", str(path))
     base = path.parent / plan.base
     if not base.is_file():
         raise ScenarioError("base", f"no scenario file {plan.base!r}", str(path))
+    try:
+        if plan.grid is not None:
+            check_points(math.prod(len(v) for v in plan.grid.values()), "grid", force)
+        else:
+            check_points(plan.lhs.samples, "lhs.samples", force)  # type: ignore[union-attr]
+    except ScenarioError as err:
+        raise err.located(str(path)) from None
     points = _grid(plan.grid) if plan.grid is not None else _lhs(plan.lhs)  # type: ignore[arg-type]
     field = "grid" if plan.grid is not None else "lhs.ranges"
     variants = []
@@ -152,7 +165,6 @@ def _lhs(lhs: Lhs) -> list[dict[str, Any]]:
 
 
 def _check_name(name: str, where: str, path: Path) -> None:
-    if not re.match(NAME, name):
-        raise ScenarioError(
-            where, "variant names may use letters, digits, '-', '_' and '.'", str(path)
-        )
+    if len(name) > NAME_MAX or not re.fullmatch(NAME, name):
+        rule = f"variant names may use letters, digits, '-', '_' and '.' (at most {NAME_MAX})"
+        raise ScenarioError(where, rule, str(path))

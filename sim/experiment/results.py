@@ -12,8 +12,9 @@ has one variant, named after its scenario):
 - ``quantiles.csv``: pooled p50/p90 with bootstrap intervals;
 - ``sweep.parquet``: for sweeps, one row per point and replication;
 - ``summary.json``: headline (scope ``all``) indicators by variant;
-- ``scenario.yaml`` (one variant) or ``variants/<name>.yaml``: each scenario as
-  resolved, with its region CSV copied beside it, so the folder re-runs on its own;
+- ``scenario.yaml`` with ``townships.csv`` (one variant), or ``variants/<name>.yaml``
+  with ``variants/<name>.townships.csv``: each scenario as resolved, with its own copy
+  of its region table, so the folder re-runs on its own;
 - ``manifest.json``: versions, seed, timings, failures; ``runs/``: the run store.
 """
 
@@ -21,16 +22,21 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import yaml
 
+from ..errors import ScenarioError
+from ..scenario.reading import parse_yaml
+from .folder import make_folder, read_saved, write_file
+
 RECORDS = ("incidents", "inspections", "officers", "assignments", "grid")
 CSV_TABLES = ("summary", "summary_by_replication", "differences", "quantiles")
+REQUIRED = ("summary", "summary_by_replication")  # every results folder has them
 
 
 def _empty() -> pd.DataFrame:
@@ -71,64 +77,76 @@ class Results:
         }
 
     def save(self, folder: str | Path, regions: dict[str, Path | None] | None = None) -> Path:
-        """Write every table; ``regions`` gives each variant's region CSV to copy."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        """Write every table; ``regions`` gives each variant's region CSV to copy. Each
+        file is replaced whole, never written through a symlink (``folder.write_file``)."""
+        folder = make_folder(Path(folder))
         for name in RECORDS:
             df = getattr(self, name)
             if len(df.columns):
-                df.to_parquet(folder / f"{name}.parquet", index=False)
+                write_file(folder / f"{name}.parquet", partial(df.to_parquet, index=False))
         for name in CSV_TABLES:
             df = getattr(self, name)
             if len(df.columns):
-                df.to_csv(folder / f"{name}.csv", index=False)
+                write_file(folder / f"{name}.csv", partial(df.to_csv, index=False))
         if len(self.sweep.columns):
-            self.sweep.to_parquet(folder / "sweep.parquet", index=False)
+            write_file(folder / "sweep.parquet", partial(self.sweep.to_parquet, index=False))
         headline = {v: self.headline(v) for v in self.variants}
-        (folder / "summary.json").write_text(json.dumps(headline, indent=2) + "\n")
+        write_file(folder / "summary.json", json.dumps(headline, indent=2) + "\n")
         single = len(self.scenarios) == 1
         for variant, scenario in self.scenarios.items():
-            where = folder if single else folder / "variants"
-            where.mkdir(exist_ok=True)
+            where = folder if single else make_folder(folder / "variants")
+            stem = "scenario" if single else variant
             region = (regions or {}).get(variant)
             scenario = dict(scenario)
             if region is not None:
-                local = where / region.name
+                # a name of the variant's own: two variants' region files may share a name
+                local = where / ("townships.csv" if single else f"{variant}.townships.csv")
                 if region.resolve() != local.resolve():
-                    shutil.copyfile(region, local)
-                scenario["region"] = {**scenario["region"], "townships_csv": region.name}
-            name = "scenario.yaml" if single else f"{variant}.yaml"
-            (where / name).write_text(yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True))
-        (folder / "manifest.json").write_text(json.dumps(self.manifest, indent=2) + "\n")
+                    write_file(local, region.read_bytes())
+                scenario["region"] = {**scenario["region"], "townships_csv": local.name}
+            text = yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True)
+            write_file(where / f"{stem}.yaml", text)
+        write_file(folder / "manifest.json", json.dumps(self.manifest, indent=2) + "\n")
         return folder
 
 
 def load_results(folder: str | Path) -> Results:
-    """Load a results folder written by ``run``, ``compare`` or ``sweep`` (for notebooks)."""
+    """Load a results folder written by ``run``, ``compare`` or ``sweep`` (for notebooks).
+    A missing or damaged file is a ``ScenarioError`` naming it."""
     folder = Path(folder)
+    manifest = read_saved(folder / "manifest.json", lambda p: json.loads(p.read_text("utf-8")))
+    variants = manifest.get("variants") if isinstance(manifest, dict) else None
+    if not (isinstance(variants, list) and variants and all(isinstance(v, str) for v in variants)):
+        raise ScenarioError("variants", "damaged: no list of variant names",
+                            str(folder / "manifest.json"))  # fmt: skip
     tables: dict[str, Any] = {}
     for name in RECORDS:
         if (folder / f"{name}.parquet").exists():
-            tables[name] = pd.read_parquet(folder / f"{name}.parquet")
+            tables[name] = read_saved(folder / f"{name}.parquet", pd.read_parquet)
     for name in CSV_TABLES:
-        if (folder / f"{name}.csv").exists():
-            tables[name] = pd.read_csv(
-                folder / f"{name}.csv", keep_default_na=False, na_values=[""]
+        path = folder / f"{name}.csv"
+        if name in REQUIRED or path.exists():
+            tables[name] = read_saved(
+                path, partial(pd.read_csv, keep_default_na=False, na_values=[""])
             )
     if (folder / "sweep.parquet").exists():
-        tables["sweep"] = pd.read_parquet(folder / "sweep.parquet")
+        tables["sweep"] = read_saved(folder / "sweep.parquet", pd.read_parquet)
     if (folder / "scenario.yaml").exists():
-        manifest = json.loads((folder / "manifest.json").read_text())
-        scenarios = {
-            manifest["variants"][0]: yaml.safe_load((folder / "scenario.yaml").read_text())
-        }
+        files = {variants[0]: folder / "scenario.yaml"}
     else:
-        manifest = json.loads((folder / "manifest.json").read_text())
-        scenarios = {
-            v: yaml.safe_load((folder / "variants" / f"{v}.yaml").read_text())
-            for v in manifest["variants"]
-        }
+        files = {v: folder / "variants" / f"{v}.yaml" for v in variants}
+    scenarios = {v: read_saved(path, _yaml_mapping) for v, path in files.items()}
     return Results(scenarios=scenarios, manifest=manifest, **tables)
+
+
+def _yaml_mapping(path: Path) -> dict[str, Any]:
+    try:  # read as scenario files are (YAML 1.2, capped), so a saved variant reruns the same
+        data = parse_yaml(path.read_text("utf-8"))
+    except ScenarioError as err:
+        raise ValueError(str(err)) from None
+    if not isinstance(data, dict):
+        raise ValueError("not a scenario mapping")
+    return data
 
 
 def _finite(x: float) -> float | None:

@@ -14,17 +14,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..examples import DEFAULT_COMPARE, bundled
 from ..scenario import LoadedScenario, load_scenario
 from ..scenario.schema import NAME_PATTERN
 from .experiment import Variant, run_experiment
 from .options import RunOptions, run_options
 from .plans import compare_variants, files_as_variants, is_compare_file, sweep_variants
 from .results import Results
-
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SCENARIO = ROOT / "scenarios" / "default.yaml"
-DEFAULT_COMPARE = ROOT / "scenarios" / "jinhua" / "deployment_models.yaml"
-DEFAULT_STAFF = ROOT / "scenarios" / "jinhua" / "baseline.yaml"
 
 
 def load(scenario: str | Path | LoadedScenario, options: RunOptions) -> LoadedScenario:
@@ -50,7 +46,7 @@ def compare(
     (a base and named overrides); none runs the bundled comparison of deployment models
     on the calibrated Jinhua baseline."""
     options = run_options(options, **kwargs)
-    paths = [Path(p) for p in scenarios] or [DEFAULT_COMPARE]
+    paths = [Path(p) for p in scenarios] or [bundled(DEFAULT_COMPARE)]
     plan: Any = None
     if len(paths) == 1 and is_compare_file(paths[0]):
         plan, variants = compare_variants(paths[0], list(options.overrides))
@@ -63,7 +59,7 @@ def compare(
 def sweep(plan_file: str | Path, options: RunOptions | None = None, **kwargs: Any) -> Results:
     """Parameters over dotted paths; one row per point and replication in ``.sweep``."""
     options = run_options(options, **kwargs)
-    plan, variants = sweep_variants(Path(plan_file), list(options.overrides))
+    plan, variants = sweep_variants(Path(plan_file), list(options.overrides), options.force)
     options = options.defaults(plan.seed, plan.replications)
     return run_experiment(variants, kind="sweep", options=options)
 
@@ -77,7 +73,7 @@ def default_name(paths: Sequence[Path], kind: str) -> str:
             name = read_yaml(paths[0]).get("name")
         except Exception:  # noqa: BLE001 - reading is re-done, with errors, by the verb
             name = None
-        if isinstance(name, str) and re.match(NAME_PATTERN, name):
+        if isinstance(name, str) and re.fullmatch(NAME_PATTERN, name):
             return name
         return paths[0].stem  # a bad name is reported when the file is validated
     return kind

@@ -4,21 +4,26 @@ A run is one (scenario variant, replication). Its key hashes the resolved
 scenario, the seed, the replication and the package version, so a changed
 scenario never reuses a stale result and a restarted experiment runs only what
 is missing. Each run is written to a temporary folder and renamed into place —
-atomic on POSIX — so a killed process leaves either a whole run or none.
+atomic on POSIX — so a killed process leaves either a whole run or none (and its
+temporary folder, which the next experiment into the folder removes).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from ..model import RESULTS_REVISION
+from .folder import UMASK
 from .manifest import package_version
 
 RUN_TABLES = (
@@ -36,6 +41,10 @@ def run_key(resolved_scenario: dict, seed: int, replication: int) -> str:
 
 
 class RunStore:
+    """Finished runs by key. Writers may race (two experiments sharing a folder without
+    its lock, or a retried task): a run already saved under the same key is the same
+    run, so the second writer keeps it and drops its own copy."""
+
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
 
@@ -48,17 +57,39 @@ class RunStore:
     def load(self, key: str) -> dict[str, pd.DataFrame]:
         return {t: pd.read_parquet(self.path(key) / f"{t}.parquet") for t in RUN_TABLES}
 
+    def get(self, key: str) -> dict[str, pd.DataFrame] | None:
+        """The stored run, or None when it is missing or its files cannot be read (a
+        damaged run is removed, so it is computed again and saved whole)."""
+        if not self.has(key):
+            return None
+        try:
+            return self.load(key)
+        except (OSError, ValueError, pa.ArrowException):
+            self._discard(self.path(key))
+            return None
+
     def save(self, key: str, tables: dict[str, pd.DataFrame]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f".{key}.{uuid.uuid4().hex}.tmp"
-        tmp.mkdir()
-        for name, df in tables.items():
-            df.to_parquet(tmp / f"{name}.parquet", index=False)
-        (tmp / "done").write_text("")
-        final = self.path(key)
-        if final.exists():  # a stale partial folder from an older layout
-            shutil.rmtree(final)
-        os.replace(tmp, final)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", suffix=".tmp", dir=self.folder))
+        try:
+            tmp.chmod(0o777 & ~UMASK)  # mkdtemp's folder is private; a run folder is not
+            for name, df in tables.items():
+                df.to_parquet(tmp / f"{name}.parquet", index=False)
+            (tmp / "done").write_text("")
+            final = self.path(key)
+            for _ in range(3):
+                if self.has(key):
+                    break  # a racing writer saved this very run
+                if final.is_symlink() or final.exists():  # partial, damaged or not ours
+                    self._discard(final)
+                try:
+                    os.replace(tmp, final)
+                    break
+                except OSError as err:  # another writer renamed its copy in first
+                    if err.errno not in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR):
+                        raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
         (self.folder / f"{key}.error.json").unlink(missing_ok=True)
 
     def save_error(self, key: str, info: dict) -> None:
@@ -66,3 +97,15 @@ class RunStore:
         tmp = self.folder / f".{key}.{uuid.uuid4().hex}.err"
         tmp.write_text(json.dumps(info, indent=2))
         os.replace(tmp, self.folder / f"{key}.error.json")
+
+    def _discard(self, path: Path) -> None:
+        """Take ``path`` out of the store at once (a rename), then delete it."""
+        away = self.folder / f".{path.name}.{uuid.uuid4().hex}.tmp"
+        try:
+            os.replace(path, away)
+        except FileNotFoundError:
+            return  # another writer already took it away
+        if away.is_dir() and not away.is_symlink():
+            shutil.rmtree(away, ignore_errors=True)
+        else:
+            away.unlink(missing_ok=True)

@@ -49,7 +49,12 @@ def saved_scenario(results: Results, variant: str, folder: str | Path | None) ->
         source = (results.manifest.get("sources") or {}).get(variant)
         if source is None:
             raise NoData(f"no folder given and variant {variant!r} has no source file")
-        return from_mapping(results.scenarios[variant], base_dir=Path(source).parent)
+        scenario, base = results.scenarios[variant], Path(source).parent
+        region = (results.manifest.get("regions") or {}).get(variant)
+        if region is not None:  # the folder's copy has a name of its own: use the original
+            base, name = Path(region).parent, Path(region).name
+            scenario = {**scenario, "region": {**scenario["region"], "townships_csv": name}}
+        return from_mapping(scenario, base_dir=base)
     except (ScenarioError, OSError) as err:
         raise NoData(f"cannot rebuild the region of variant {variant!r}: {err}") from None
 

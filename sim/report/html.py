@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..errors import ScenarioError
+from ..experiment.folder import make_folder, write_file
 from ..experiment.results import Results, load_results
 from ..stats.catalogue import HEADLINE, INDICATORS, SWEEP, glossary, label
 from . import figures as F
@@ -42,7 +44,7 @@ def write_report(
     res = results if results is not None else load_results(folder)
     html = _Report(folder, res, target_hours).build()
     path = folder / "report.html"
-    path.write_text(html, encoding="utf-8")
+    write_file(path, html)  # replaced whole, never through a symlink
     return path
 
 
@@ -375,8 +377,8 @@ class _Report:
         monthly = monthly_ranking(self.res, variant, self.folder)
         if monthly.empty:
             return fig
-        self.figdir.mkdir(parents=True, exist_ok=True)
-        monthly.to_csv(self.figdir / "monthly_ranking.csv", index=False)
+        make_folder(self.figdir)
+        write_file(self.figdir / "monthly_ranking.csv", partial(monthly.to_csv, index=False))
         summary = ranking_summary(monthly)
         rows = []
         for r in summary.itertuples():

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..experiment.folder import make_folder, write_file
 from ..stats.catalogue import fmt, fmt_interval, possible
 from .geography import NoData
 
@@ -89,13 +90,13 @@ def embed_figure(
             f'<p class="missing" id="fig-{name}"><b>{escape(title)}</b>: not available — '
             f"{escape(str(err))}.</p>"
         )
-    figdir.mkdir(parents=True, exist_ok=True)
+    make_folder(figdir)  # a real folder inside the results folder, not a symlink
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=PNG_DPI)
     png = buf.getvalue()
-    (figdir / f"{name}.png").write_bytes(png)
+    write_file(figdir / f"{name}.png", png)
     fig.set_layout_engine("none")  # keep the layout just computed: half the SVG's cost
-    fig.savefig(figdir / f"{name}.svg", format="svg")
+    write_file(figdir / f"{name}.svg", lambda path: fig.savefig(path, format="svg"))
     width = round(fig.get_figwidth() * CSS_PX_PER_INCH)
     data = base64.b64encode(png).decode("ascii")
     return (

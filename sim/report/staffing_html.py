@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ScenarioError
+from ..experiment.folder import write_file
 from ..staffing.results import Staffing, is_staffing_folder, load_staffing
 from ..stats.catalogue import STAFFING_CONTEXT, fmt, label
 from .figures.staffing import allocation_gains, staffing_curves, staffing_needed, target_unit
@@ -33,7 +34,7 @@ def write_staffing_report(folder: str | Path, staffing: Staffing | None = None) 
             raise ScenarioError("", "not a staffing folder (no staffing.csv)", str(folder))
         staffing = load_staffing(folder)
     path = folder / "report.html"
-    path.write_text(_build(folder, staffing), encoding="utf-8")
+    write_file(path, _build(folder, staffing))  # replaced whole, never through a symlink
     return path
 
 

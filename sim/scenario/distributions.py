@@ -9,6 +9,11 @@ global one: the model decides which random stream feeds which quantity.
 Lognormal and gamma are parameterised by mean and coefficient of variation
 because those are the numbers a field study reports; the conversion to the
 libraries' native parameters lives here and nowhere else.
+
+Every parameter is bounded so that whatever validates can be sampled: times are
+hours and at most ``MAX_HOURS``, and a cv lies in ``[MIN_CV, MAX_CV]`` (see
+``_MeanCv``), so the sampler never divides by zero, never overflows and never
+draws an infinite time.
 """
 
 from __future__ import annotations
@@ -17,10 +22,16 @@ import math
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
-NonNegative = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
+MAX_HOURS = 1e6
+"""Largest time any parameter may give (about 114 years): far beyond any horizon, and
+small enough that even a rare draw from the widest lognormal stays finite."""
+MIN_CV, MAX_CV = 0.01, 10.0
+
+Number = Annotated[float, Strict()]  # ``true`` and ``"5"`` are not numbers; 5 is
+NonNegative = Annotated[Number, Field(ge=0, le=MAX_HOURS)]
+Positive = Annotated[Number, Field(gt=0, le=MAX_HOURS)]
 
 
 class _Dist(BaseModel):
@@ -63,11 +74,18 @@ class Exponential(_Dist):
 
 
 class _MeanCv(_Dist):
-    """Given by mean and coefficient of variation, the numbers a field study reports."""
+    """Given by mean and coefficient of variation, the numbers a field study reports.
+
+    The cv is bounded because the samplers need it to be: a gamma's shape is 1/cv², which
+    is 0 (a division by zero) for a cv of 1e-200 and overflows for 1e200. Below 0.01 a
+    time is as good as fixed (write ``fixed``); above 10 a lognormal's mean rests on
+    draws too rare to appear in any run (σ > 2.1), so its simulated mean would not be
+    the mean written.
+    """
 
     dist: str
     mean_: Positive = Field(alias="mean")
-    cv: Positive
+    cv: Number = Field(ge=MIN_CV, le=MAX_CV)
 
     @property
     def mean(self) -> float:
@@ -139,15 +157,19 @@ class Empirical(_Dist):
 
     dist: Literal["empirical"]
     values: list[NonNegative] = Field(min_length=1)
-    weights: list[NonNegative] | None = None
+    weights: list[Annotated[Number, Field(ge=0)]] | None = None  # relative, not hours
 
     @model_validator(mode="after")
     def _weights(self) -> Empirical:
         if self.weights is not None:
             if len(self.weights) != len(self.values):
                 raise ValueError("weights must have one entry per value")
-            if sum(self.weights) <= 0:
+            with np.errstate(over="ignore"):  # as ``_p`` sums them; inf is refused below
+                total = float(np.asarray(self.weights, dtype=float).sum())
+            if total <= 0:
                 raise ValueError("weights must not all be zero")
+            if not math.isfinite(total):  # w / w.sum() would be all zero
+                raise ValueError(f"weights must add up to a finite number (they add up to {total})")
         return self
 
     def _p(self) -> np.ndarray | None:

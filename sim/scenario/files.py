@@ -7,68 +7,27 @@ the file the user has to open.
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import ScenarioError
+from .reading import MAX_DEPTH, parse_yaml, read_yaml_file, reason
+
+__all__ = ["parse_yaml", "read_with_extends", "read_yaml", "reason"]
 
 Origins = dict[str, str]  # dotted key path -> file (or "--set") that wrote it
 SET = "--set"
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that refuses a key given twice (PyYAML keeps the last silently)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                mark = key_node.start_mark
-                raise ScenarioError(
-                    f"line {mark.line + 1}, column {mark.column + 1}",
-                    f"key {key!r} is given twice",
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def parse_yaml(text: str) -> Any:
-    """Safe YAML parsing with the error turned into one located line."""
-    try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(err, "problem", None) or "invalid YAML"
-        context, cmark = getattr(err, "context", None), getattr(err, "context_mark", None)
-        if context and cmark is not None:
-            problem += f" ({context} from line {cmark.line + 1})"
-        elif context:
-            problem = f"{context}, {problem}"
-        raise ScenarioError(where, f"YAML syntax error: {problem}") from None
+MAX_EXTENDS = 16  # files in one ``extends`` chain; real ones are two or three deep
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise ScenarioError(
-            "", f"not UTF-8 text (byte 0x{err.object[err.start]:02x} at position {err.start})"
-        ) from None
-    except OSError as err:
-        raise ScenarioError("", f"cannot read scenario file ({reason(err)})") from None
-    raw = parse_yaml(text)
+    """A scenario (or plan) file's top-level mapping, read by ``reading.read_yaml_file``."""
+    raw = read_yaml_file(path)
     if not isinstance(raw, dict):
         raise ScenarioError("", "a scenario must be a YAML mapping of fields")
     return raw
-
-
-def reason(err: Exception) -> str:
-    return getattr(err, "strerror", None) or type(err).__name__
 
 
 def read_with_extends(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Origins]:
@@ -89,11 +48,22 @@ def read_with_extends(path: Path, chain: tuple[Path, ...] = ()) -> tuple[dict[st
     if not isinstance(base_name, str):
         raise ScenarioError("extends", "must be the path of a base scenario file", str(path))
     base_path = path.parent / base_name
-    if base_path.resolve() in {p.resolve() for p in (*chain, path)}:
+    if len(chain) + 1 >= MAX_EXTENDS:
+        raise ScenarioError(
+            "extends", f"a chain of more than {MAX_EXTENDS} scenario files is not read", str(path)
+        )
+    try:
+        resolved: Path | None = base_path.resolve(strict=True)
+    except (RuntimeError, OSError) as err:  # Python < 3.13 raises RuntimeError for a loop
+        if isinstance(err, RuntimeError) or err.errno == errno.ELOOP:
+            loop = f"{base_name!r} is a symbolic-link loop"
+            raise ScenarioError("extends", loop, str(path)) from None
+        resolved = None
+    if resolved is not None and resolved in {p.resolve() for p in (*chain, path)}:
         raise ScenarioError(
             "extends", f"{base_name!r} leads back to {path.name} (a cycle)", str(path)
         )
-    if not base_path.is_file():
+    if resolved is None or not base_path.is_file():
         raise ScenarioError("extends", f"no base scenario file {base_name!r}", str(path))
     base, base_origins = read_with_extends(base_path, (*chain, path))
     region = base.get("region")
@@ -163,9 +133,13 @@ def apply_override(raw: dict[str, Any], item: str, origins: Origins | None = Non
         raise ScenarioError(SET, f"expected dotted.path=value, got {item!r}")
     try:
         value = parse_yaml(text)
-    except ScenarioError:
+    except ScenarioError as err:
+        if not err.message.startswith("YAML syntax error"):  # a reading cap: say which
+            raise ScenarioError(f"{SET} {key}", err.message) from None
         raise ScenarioError(f"{SET} {key}", f"value {text!r} is not valid YAML") from None
     parts = key.strip().split(".")
+    if len(parts) > MAX_DEPTH:
+        raise ScenarioError(SET, f"a path of more than {MAX_DEPTH} parts is not a field")
     node: Any = raw
     for i, part in enumerate(parts):
         last = i == len(parts) - 1

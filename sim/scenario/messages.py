@@ -29,7 +29,7 @@ def from_validation_error(err: ValidationError, raw: Any, root: type[BaseModel] 
     errors = sorted(err.errors(), key=lambda e: _PRIORITY.get(e["type"], 2))
     first = errors[0]
     loc = user_path(first["loc"], raw)
-    path = ".".join(str(p) for p in loc)
+    path = ".".join(_part(p) for p in loc)
     kind = first["type"]
     if kind == "extra_forbidden":
         msg = f"unknown field {loc[-1]!r}" + _suggest(str(loc[-1]), loc[:-1], raw, root)
@@ -39,12 +39,27 @@ def from_validation_error(err: ValidationError, raw: Any, root: type[BaseModel] 
         msg = f"unknown distribution {first['input'].get('dist')!r}; " + _dist_choices()
     elif kind == "union_tag_not_found":
         msg = "a distribution needs a `dist` key; " + _dist_choices()
+    elif kind == "string_pattern_mismatch" and not str(first["input"]).isprintable():
+        msg = (
+            f"a name may not hold control characters such as a line break (got {first['input']!r})"
+        )
     elif kind == "string_pattern_mismatch":  # the only pattern is a folder-safe name
         msg = (
             f"must be a plain name, no '/' or '\\', not starting with '.' (got {first['input']!r})"
         )
+    elif kind == "string_too_long":
+        msg = f"{first['msg']} (got {len(first['input']):,})"
     elif kind == UNKNOWN_NAME:  # names the value, the near miss and the choices already
         msg = first["msg"]
+    elif kind in ("int_type", "float_type"):  # strict: nothing is converted to a number
+        what = "a whole number" if kind == "int_type" else "a number"
+        got = first["input"]
+        if isinstance(got, bool):
+            msg = f"must be {what}, not true/false (got {str(got).lower()})"
+        else:
+            msg = f"must be {what} (got {_short(got)})"
+    elif kind == "bool_type":
+        msg = f"must be true or false (got {_short(first['input'])})"
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
         msg = f"expected a mapping of fields (got {_short(first['input'])})"
     else:
@@ -74,6 +89,13 @@ def user_path(loc: tuple[Any, ...], raw: Any) -> list[Any]:
         elif i == len(loc) - 1 and not (isinstance(node, dict) and node.get("dist") == part):
             out.append(part)  # a missing or unknown field: not in the data, still the path
     return out
+
+
+def _part(part: Any) -> str:
+    """A path component as written, quoted when it is empty or holds a line break (or any
+    other unprintable character), so the message stays one readable line."""
+    text = str(part)
+    return text if text and text.isprintable() else repr(text)
 
 
 def _dist_choices() -> str:

@@ -3,33 +3,57 @@
 from __future__ import annotations
 
 import csv
+import errno
+import io
+import os
+import stat
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from ..errors import ScenarioError
-from .files import reason
 from .messages import did_you_mean
+from .reading import reason
 from .schema import Scenario, TownshipRow
 
 REQUIRED_COLUMNS = ("township", "county", "lat_deg", "lon_deg")
 FIELD = "region.townships_csv"
+MAX_CSV_BYTES = 8 << 20  # 8 MiB: some 10,000 townships' rows; Jinhua's is 14 KB
+
+
+def _csv_text(csv_path: Path) -> str:
+    """The text of a regular file of at most ``MAX_CSV_BYTES`` (``/dev/zero`` or a FIFO
+    named as the region would otherwise be read forever, or block)."""
+    info = csv_path.stat()
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file")
+    if info.st_size > MAX_CSV_BYTES:
+        raise OSError(errno.EFBIG, f"{info.st_size:,} bytes; the limit is {MAX_CSV_BYTES:,}")
+    with csv_path.open("rb") as fh:
+        data = fh.read(MAX_CSV_BYTES + 1)
+    if len(data) > MAX_CSV_BYTES:  # grew since stat
+        raise OSError(errno.EFBIG, f"over {MAX_CSV_BYTES:,} bytes")
+    return data.decode("utf-8-sig")
 
 
 def read_townships(csv_path: Path) -> tuple[TownshipRow, ...]:
     """Read and validate the region CSV, naming the file and row in any error."""
     where = str(csv_path)
     try:
-        with csv_path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            rows = list(reader)
+        reader = csv.DictReader(io.StringIO(_csv_text(csv_path), newline=""))
+        header = reader.fieldnames or []
+        rows = list(reader)
     except (OSError, UnicodeDecodeError) as err:
         raise ScenarioError(FIELD, f"cannot read {where} ({reason(err)})") from None
     except csv.Error as err:
         raise ScenarioError(FIELD, f"{where} is not a readable CSV ({err})") from None
     if not header:
         raise ScenarioError(FIELD, f"{where} is empty")
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:  # DictReader would keep the last column of the name silently
+        raise ScenarioError(FIELD, f"{where} has column(s) {', '.join(twice)} more than once")
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise ScenarioError(FIELD, f"{where} lacks column(s) {', '.join(missing)}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 from ..errors import ScenarioError
 from ..registry import CHANNELS, DEPLOYMENT_MODELS, DISPATCH_ORDERS, SHORTFALL_POLICIES
@@ -22,13 +22,22 @@ from .names import OneOf
 SEVERITIES = ("minor", "moderate", "major")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-Probability = Annotated[float, Field(ge=0, le=1)]
+Int = Annotated[int, Strict()]
+"""Strict: ``true`` is not 1, ``"5"`` is not 5 and 2.5 is not a count."""
+Number = Annotated[float, Strict()]
+"""Strict: ``true`` and ``"5"`` are not numbers; an integer is one."""
+Bool = Annotated[bool, Strict()]
+"""Strict: ``yes``, ``on`` and 1 are not booleans (YAML 1.2 reads yes and on as words)."""
+Probability = Annotated[Number, Field(ge=0, le=1)]
 Severity = Literal["minor", "moderate", "major"]
 ModelName = Annotated[str, OneOf(DEPLOYMENT_MODELS)]
 ChannelName = Annotated[str, OneOf(CHANNELS)]
 
 
 class _Model(BaseModel):
+    """Numbers and booleans are strict (``Int``, ``Number``, ``Bool``): a value of the wrong
+    type is refused, never converted; an integer is still a number."""
+
     model_config = ConfigDict(
         extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
     )
@@ -45,11 +54,11 @@ class Deployment(_Model):
     """A county's units generated from a deployment model and a head count."""
 
     model: ModelName = Field(description="Deployment model of the generated units.")
-    officers: int = Field(ge=1, description="Officers to deploy in the county.")
-    zone_townships_min: int | None = Field(
+    officers: Int = Field(ge=1, description="Officers to deploy in the county.")
+    zone_townships_min: Int | None = Field(
         None, ge=1, description="Least townships per zone (default 2)."
     )
-    zone_townships_max: int | None = Field(
+    zone_townships_max: Int | None = Field(
         None,
         ge=1,
         description="Most townships per zone (default 4 for `stationed`, 3 for `squadron` "
@@ -61,10 +70,10 @@ class County(_Model):
     bureau_township: str | None = Field(
         None, description="Township whose point is the county bureau (headquarters)."
     )
-    bureau_lat_deg: float | None = Field(
+    bureau_lat_deg: Number | None = Field(
         None, ge=-90, le=90, description="Bureau latitude, if not at a township point."
     )
-    bureau_lon_deg: float | None = Field(
+    bureau_lon_deg: Number | None = Field(
         None, ge=-180, le=180, description="Bureau longitude, if not at a township point."
     )
     deployment: Deployment | None = Field(
@@ -103,7 +112,7 @@ def _default_severity_mix() -> dict[str, float]:
 
 
 class IncidentType(_Model):
-    rate_per_day: float = Field(
+    rate_per_day: Number = Field(
         ge=0, description="Expected incidents per day in a township of weight 1.0."
     )
     severity_mix: dict[Severity, Probability] = Field(
@@ -119,7 +128,7 @@ class IncidentType(_Model):
     paperwork_hours: Distribution = _job_time(
         Gamma, 1.5, "Team time on case paperwork after the site visit."
     )
-    team_size: int | None = Field(
+    team_size: Int | None = Field(
         None,
         ge=1,
         description="Officers this type needs on site (default `enforcement.team_size`; 1 "
@@ -136,8 +145,8 @@ class IncidentType(_Model):
 
 
 class Shift(_Model):
-    start_hour: float = Field(ge=0, lt=24, description="Start of a duty window (hour of day).")
-    end_hour: float = Field(gt=0, le=24, description="End of the window (hour of day).")
+    start_hour: Number = Field(ge=0, lt=24, description="Start of a duty window (hour of day).")
+    end_hour: Number = Field(gt=0, le=24, description="End of the window (hour of day).")
 
     @model_validator(mode="after")
     def _ordered(self) -> Shift:
@@ -164,7 +173,7 @@ def _office_hours() -> list[Shift]:
 
 
 class Duty(_Model):
-    always: bool = Field(False, description="On duty 24 hours a day, 7 days a week.")
+    always: Bool = Field(False, description="On duty 24 hours a day, 7 days a week.")
     shifts: list[Shift] = Field(
         default_factory=_office_hours,
         min_length=1,
@@ -192,36 +201,36 @@ class Patrol(_Model):
     inspect pollution sources on their patrols; the rest of their environmental time goes
     to river patrol and cleaning (巡河保洁), which finds no violations."""
 
-    grids_per_township: int = Field(4, ge=1, description="Grids (网格) in each township.")
-    officers_per_grid: float = Field(1.0, ge=0, description="Grid officers per grid.")
-    environmental_share: float = Field(
+    grids_per_township: Int = Field(4, ge=1, description="Grids (网格) in each township.")
+    officers_per_grid: Number = Field(1.0, ge=0, description="Grid officers per grid.")
+    environmental_share: Number = Field(
         0.15,
         ge=0,
         le=1,
         description="Share of a grid officer's working time on environmental work "
         "(part-time: low; a full-time environmental officer: 1.0).",
     )
-    source_inspection_share: float = Field(
+    source_inspection_share: Number = Field(
         0.3,
         ge=0,
         le=1,
         description="Share of environmental time on pollution-source inspection rather than "
         "river patrol and cleaning.",
     )
-    station_staff_per_township: float = Field(
+    station_staff_per_township: Number = Field(
         0.0,
         ge=0,
         description="Full-time environmental staff per township (a station as in Pujiang, "
         "Lanxi's dedicated officer), on top of the grid officers.",
     )
-    station_source_share: float = Field(
+    station_source_share: Number = Field(
         0.6, ge=0, le=1, description="Share of station staff time on source inspection."
     )
-    sites_per_grid: float = Field(
+    sites_per_grid: Number = Field(
         20.0, gt=0, description="Places a patrol may inspect in one grid (pollution sources)."
     )
-    visit_hours: float = Field(0.5, gt=0, description="Time one inspection visit takes.")
-    detection_probability: float = Field(
+    visit_hours: Number = Field(0.5, gt=0, description="Time one inspection visit takes.")
+    detection_probability: Number = Field(
         0.6, ge=0, le=1, description="Chance a visit to an active incident's place finds it."
     )
     pattern: Literal["random", "periodic"] = Field(
@@ -247,21 +256,21 @@ class Patrol(_Model):
 class Citizens(_Model):
     """Complaints and reports from the public (12369, rewarded reporting)."""
 
-    report_rate_per_day: float = Field(
+    report_rate_per_day: Number = Field(
         0.03,
         ge=0,
         description="Chance per day that the public reports an active incident in a township "
         "of weight 1.0 (a hazard, scaled by the township's weight).",
     )
-    type_multipliers: dict[str, float] = Field(
+    type_multipliers: dict[str, Annotated[Number, Field(ge=0)]] = Field(
         default_factory=dict,
         description="Multiplier of the report rate by incident type (e.g. noise and odour "
         "are reported more than wastewater); missing types 1.0.",
     )
-    reward_multiplier: float = Field(
+    reward_multiplier: Number = Field(
         1.0, ge=0, description="Effect of a reward scheme (有奖举报) on the report rate."
     )
-    channel_ease_multiplier: float = Field(
+    channel_ease_multiplier: Number = Field(
         1.0, ge=0, description="Effect of easy feedback channels on the report rate."
     )
 
@@ -269,7 +278,7 @@ class Citizens(_Model):
 class Sensors(_Model):
     """Micro monitoring points (小微监测点)."""
 
-    coverage_share: float = Field(
+    coverage_share: Number = Field(
         0.0,
         ge=0,
         le=1,
@@ -282,7 +291,7 @@ class Sensors(_Model):
         description="Incident types the sensors can see (e.g. wastewater and air, not dumped "
         "waste); `null` for all.",
     )
-    detection_probability: float = Field(0.9, ge=0, le=1, description="Chance of detection.")
+    detection_probability: Number = Field(0.9, ge=0, le=1, description="Chance of detection.")
     delay_hours: Distribution = Field(
         default_factory=lambda: Exponential(dist="exponential", mean=2.0),
         description="Time from incident start to a sensor alarm.",
@@ -292,13 +301,13 @@ class Sensors(_Model):
 class UpperInspections(_Model):
     """Periodic campaigns by upper levels (上级检查) over a share of townships."""
 
-    interval_days: float | None = Field(
+    interval_days: Number | None = Field(
         90.0, gt=0, description="Days between campaigns; `null` for none."
     )
-    township_share: float = Field(
+    township_share: Number = Field(
         0.3, ge=0, le=1, description="Share of townships each campaign visits, at random."
     )
-    detection_probability: float = Field(
+    detection_probability: Number = Field(
         0.8, ge=0, le=1, description="Chance a campaign finds an active incident it visits."
     )
 
@@ -345,9 +354,9 @@ class Discovery(_Model):
 
 
 class Travel(_Model):
-    speed_kmh: float = Field(40.0, gt=0, description="Average road speed.")
-    circuity_factor: float = Field(1.3, ge=1, description="Road distance / great-circle distance.")
-    min_trip_km: float = Field(
+    speed_kmh: Number = Field(40.0, gt=0, description="Average road speed.")
+    circuity_factor: Number = Field(1.3, ge=1, description="Road distance / great-circle distance.")
+    min_trip_km: Number = Field(
         3.0,
         ge=0,
         description="Least one-way road distance of any trip: stands for the spread of sites "
@@ -361,11 +370,11 @@ class BurdenShifting(_Model):
     (1 - grid strength / ``full_strength_hours_per_grid_week``), grid strength being the
     source-inspection hours per grid and week of the unit's townships."""
 
-    enabled: bool = Field(False, description="Turn burden shifting on.")
-    full_strength_hours_per_grid_week: float = Field(
+    enabled: Bool = Field(False, description="Turn burden shifting on.")
+    full_strength_hours_per_grid_week: Number = Field(
         6.0, gt=0, description="Grid strength at which nothing more is shifted."
     )
-    max_extra_share: float = Field(
+    max_extra_share: Number = Field(
         0.3, ge=0, le=0.9, description="Extra diverted share where grids do nothing."
     )
 
@@ -373,16 +382,16 @@ class BurdenShifting(_Model):
 class MutualAid(_Model):
     """When and from where a unit may borrow officers (shortfall policy `borrow`)."""
 
-    after_hours: float = Field(
+    after_hours: Number = Field(
         1.0, ge=0, description="How long a report waits for its own unit before borrowing."
     )
-    max_km: float | None = Field(
+    max_km: Number | None = Field(
         None, gt=0, description="Only borrow from units whose base is within this road distance."
     )
 
 
 class Enforcement(_Model):
-    team_size: int = Field(2, ge=1, description="Officers the law requires on site.")
+    team_size: Int = Field(2, ge=1, description="Officers the law requires on site.")
     shortfall_policy: Annotated[str, OneOf(SHORTFALL_POLICIES)] = Field(
         "wait",
         description="When the unit cannot form a legal team: `wait` for one; `go_alone` with "
@@ -394,13 +403,13 @@ class Enforcement(_Model):
         description="Order a unit serves its reports: `fifo`, or `severity` (major first, "
         "then first come). The head of the queue blocks those behind it.",
     )
-    chaining: bool = Field(
+    chaining: Bool = Field(
         False,
         description="A team that finishes a job may go straight to the next one of its unit "
         "instead of returning to base first.",
     )
     mutual_aid: MutualAid = Field(default_factory=MutualAid)
-    diverted_share: float = Field(
+    diverted_share: Number = Field(
         0.0,
         ge=0,
         le=0.95,
@@ -417,13 +426,13 @@ class Enforcement(_Model):
 class Inspections(_Model):
     """Planned inspections of registered pollution sources (random-selection checks)."""
 
-    rate_per_day: float = Field(
+    rate_per_day: Number = Field(
         0.0,
         ge=0,
         description="Planned inspections per day in a township of weight 1.0; they need a "
         "legal team and rank below incident reports.",
     )
-    team_size: int | None = Field(
+    team_size: Int | None = Field(
         None, ge=1, description="Officers per inspection (default `enforcement.team_size`)."
     )
     onsite_hours: Distribution = _job_time(Lognormal, 1.5, "Time on site per inspection.")
@@ -437,7 +446,7 @@ class Unit(_Model):
         "bureau), `integrated` (one county-wide team, officers posted at several bases, the "
         "nearest free officers sent)."
     )
-    officers: int = Field(ge=1, description="Enforcement officers in the unit.")
+    officers: Int = Field(ge=1, description="Enforcement officers in the unit.")
     townships: list[str] = Field(
         default_factory=list,
         description="Townships the unit covers; `central` and `integrated` units may leave it "
@@ -449,32 +458,38 @@ class Unit(_Model):
     base_township: str | None = Field(
         None, description="Township of the base; required for `stationed`."
     )
-    posts: dict[str, int] | None = Field(
+    posts: dict[str, Int] | None = Field(
         None,
         description="`integrated` only: officers posted at each township (must add up to "
         "`officers`); default all at the county bureau.",
     )
-    diverted_share: float | None = Field(
+    diverted_share: Number | None = Field(
         None, ge=0, le=0.95, description="Overrides `enforcement.diverted_share` for this unit."
     )
     duty: Duty | None = Field(None, description="Duty calendar overriding the scenario's.")
 
 
-NAME_PATTERN = r"^[^/\\.][^/\\]*$"
-"""A name that is one folder name: no path separators, not hidden, not ``..``."""
+NAME_PATTERN = r"^[^/\\.\x00-\x1f\x7f][^/\\\x00-\x1f\x7f]*$"
+"""A name that is one folder name: no path separators, not hidden, not ``..``, and no
+control characters (a line break or NUL would break file names, tables and one-line
+messages)."""
+NAME_MAX = 100
+Name = Annotated[str, Field(pattern=NAME_PATTERN, max_length=NAME_MAX)]
+"""A scenario's or a unit's name: it names folders, table rows and figure labels."""
 
 
 class Scenario(_Model):
     name: str = Field(
         "scenario",
         pattern=NAME_PATTERN,
+        max_length=NAME_MAX,
         description="Names the results folder (no '/' or '\\', not starting with '.').",
     )
     description: str = Field("", description="Free text for reports.")
-    seed: int = Field(20190121, ge=0, description="Root of every random stream.")
-    replications: int = Field(1, ge=1, description="Independent replications to run.")
-    horizon_days: float = Field(365.0, gt=0, description="Simulated days (warm-up included).")
-    warmup_days: float = Field(
+    seed: Int = Field(20190121, ge=0, description="Root of every random stream.")
+    replications: Int = Field(1, ge=1, description="Independent replications to run.")
+    horizon_days: Number = Field(365.0, gt=0, description="Simulated days (warm-up included).")
+    warmup_days: Number = Field(
         30.0, ge=0, description="Days at the start excluded from statistics."
     )
     region: Region
@@ -489,7 +504,7 @@ class Scenario(_Model):
     travel: Travel = Field(default_factory=Travel)
     enforcement: Enforcement = Field(default_factory=Enforcement)
     inspections: Inspections = Field(default_factory=Inspections)
-    units: dict[str, Unit] = Field(
+    units: dict[Name, Unit] = Field(
         default_factory=dict,
         description="Enforcement units by name (counties with a `deployment` get generated "
         "units instead).",
@@ -523,7 +538,7 @@ class Scenario(_Model):
 
 
 class TownshipRow(_Model):
-    """One validated row of the region CSV."""
+    """One validated row of the region CSV (text cells, so numbers are converted)."""
 
     township: str
     county: str

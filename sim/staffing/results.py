@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import yaml
+
+from ..errors import ScenarioError
+from ..experiment.folder import make_folder, read_saved, write_file
+from ..scenario.reading import parse_yaml
 
 TABLES = ("table", "totals", "curves", "allocation")
 FILES = {"table": "staffing.csv", "totals": "totals.csv", "curves": "curves.csv",
@@ -39,16 +44,17 @@ class Staffing:
     scenario: dict[str, Any] = field(default_factory=dict)
 
     def save(self, folder: str | Path) -> Path:
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        """Every file replaced whole, never through a symlink (``folder.write_file``)."""
+        folder = make_folder(Path(folder))
         for name in TABLES:
             df = getattr(self, name)
             if len(df.columns):
-                df.to_csv(folder / FILES[name], index=False)
+                write_file(folder / FILES[name], partial(df.to_csv, index=False))
         meta = {**self.manifest, "label": self.label, "limit": self.limit}
-        (folder / "manifest.json").write_text(json.dumps(meta, indent=2) + "\n")
-        (folder / "scenario.yaml").write_text(
-            yaml.safe_dump(self.scenario, sort_keys=False, allow_unicode=True)
+        write_file(folder / "manifest.json", json.dumps(meta, indent=2) + "\n")
+        write_file(
+            folder / "scenario.yaml",
+            yaml.safe_dump(self.scenario, sort_keys=False, allow_unicode=True),
         )
         return folder
 
@@ -58,18 +64,24 @@ def is_staffing_folder(folder: str | Path) -> bool:
 
 
 def load_staffing(folder: str | Path) -> Staffing:
-    """Load a folder written by ``staff`` (for notebooks and the report)."""
+    """Load a folder written by ``staff`` (for notebooks and the report); a missing or
+    damaged file is a ``ScenarioError`` naming it."""
     folder = Path(folder)
-    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest = read_saved(folder / "manifest.json", lambda p: json.loads(p.read_text("utf-8")))
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("target"), str):
+        raise ScenarioError("target", "damaged: no staffing target", str(folder / "manifest.json"))
     tables = {}
     for name in TABLES:
         path = folder / FILES[name]
-        tables[name] = pd.read_csv(path) if path.exists() else pd.DataFrame()
+        tables[name] = read_saved(path, pd.read_csv) if path.exists() else pd.DataFrame()
     for name in ("table", "totals"):
         if "officers_needed" in tables[name]:
             tables[name]["officers_needed"] = tables[name]["officers_needed"].astype("Int64")
     scenario_file = folder / "scenario.yaml"
-    scenario = yaml.safe_load(scenario_file.read_text()) if scenario_file.exists() else {}
+    try:
+        scenario = parse_yaml(scenario_file.read_text("utf-8")) if scenario_file.exists() else {}
+    except ScenarioError as err:  # damaged: name the file
+        raise err.located(str(scenario_file)) from None
     return Staffing(
         target=manifest["target"],
         label=manifest.get("label", manifest["target"]),

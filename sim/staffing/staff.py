@@ -19,13 +19,14 @@ import pandas as pd
 
 from ..errors import ScenarioError
 from ..experiment.executors import make_executor
+from ..experiment.folder import results_folder
+from ..experiment.guards import checked_world
 from ..experiment.manifest import build_manifest
 from ..experiment.options import RunOptions, run_options
 from ..experiment.runner import load
 from ..registry import DEPLOYMENT_MODELS
 from ..scenario import LoadedScenario
 from ..scenario.schema import SEVERITIES
-from ..world import build_world
 from .probes import (
     CONTEXT,
     Estimate,
@@ -62,10 +63,7 @@ def staff(
         raise ScenarioError("precision", "the staffing search runs a fixed number of replications")
     loaded = load(scenario, options)
     sc = loaded.scenario
-    try:
-        world = build_world(loaded)
-    except ScenarioError as err:
-        raise loaded.locate(err) from None
+    world = checked_world(loaded, options.force, size=False)
     tgt = parse_target(
         target,
         severities=SEVERITIES,
@@ -90,7 +88,8 @@ def staff(
     if allocation:
         _check_total(total, least, max_officers, len(counties), independent)
     options = options.defaults(sc.seed, sc.replications)
-    with make_executor(options.jobs, options.dask) as ex:
+    held = results_folder(options.out, options.overwrite)  # its runs; save() writes whole files
+    with held, make_executor(options.jobs, options.dask) as ex:
         probes = Probes(
             loaded, tgt, counties, ex=ex, options=options, base=base, independent=independent
         )

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ..experiment.runner import ROOT
 from ..model import simulate
 from ..scenario.load import from_mapping
 from ..world import World, build_world
@@ -27,6 +26,15 @@ from .cases import TOWNSHIP_CSV, Case, broken_cases, cases
 from .checks import Check, judge, measure
 
 COMMAND = "python -m sim.validation"
+CHECKOUT = Path(__file__).resolve().parents[2]  # the repository, when run from one
+
+
+def default_out() -> Path:
+    """docs/validation.md of the checkout the code runs from; an installed package has no
+    docs folder, so there the document goes to the current folder."""
+    if (CHECKOUT / "pyproject.toml").is_file() and (CHECKOUT / "docs").is_dir():
+        return CHECKOUT / "docs" / "validation.md"
+    return Path("validation.md")
 
 
 def _replicate(job: tuple[World, int, int]) -> dict:
@@ -247,10 +255,9 @@ def main(argv: list[str] | None = None) -> int:
         "-o",
         "--out",
         type=Path,
-        default=(ROOT if (ROOT / "pyproject.toml").exists() else Path.cwd())
-        / "docs"
-        / "validation.md",
-        help="where to write the markdown (default: docs/validation.md of the repository)",
+        default=default_out(),
+        help="where to write the markdown (default: docs/validation.md of the checkout, "
+        "or validation.md in the current folder when installed)",
     )
     parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     args = parser.parse_args(argv)
