@@ -177,6 +177,13 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """A command started in the background of a non-interactive shell (as CI may start
+    this suite) inherits SIGINT ignored, and Python then never raises KeyboardInterrupt;
+    a command typed in a terminal has the default, which is what this test is about."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_a_killed_or_interrupted_run_leaves_no_live_worker(tmp_path):
     """Three runs with two workers each, at once: SIGKILL and SIGTERM to the parent alone;
@@ -190,6 +197,7 @@ def test_a_killed_or_interrupted_run_leaves_no_live_worker(tmp_path):
                 [sys.executable, "-m", "sim", "run", str(EXAMPLE), "--replications", "200",
                  "--jobs", "2", "--quiet", "--out", str(tmp_path / sig.name)],
                 stdout=subprocess.DEVNULL, stderr=err, start_new_session=True,
+                preexec_fn=_ctrl_c_as_in_a_terminal,
             ))  # fmt: skip
     workers: dict[signal.Signals, list[int]] = {}
     try:
