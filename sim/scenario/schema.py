@@ -9,10 +9,19 @@ setting.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    field_validator,
+    model_validator,
+)
 
 from ..errors import ScenarioError
 from ..registry import CHANNELS, DEPLOYMENT_MODELS, DISPATCH_ORDERS, SHORTFALL_POLICIES
@@ -142,6 +151,66 @@ class IncidentType(_Model):
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"must sum to 1 (sums to {total:g})")
         return mix
+
+
+def _iso_date(value: Any) -> Any:
+    """A calendar date written as ``2019-02-04`` (YAML reads it as a date) or as that
+    text; never a number (pydantic would read 1549238400 as seconds since 1970)."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("must be a date such as 2019-02-04, without a time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError("must be a date such as 2019-02-04")
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+class Holiday(_Model):
+    """Public holiday days (法定节假日 and the days joined to them), first to last."""
+
+    name: str = Field("", max_length=100, description="What the holiday is called.")
+    first: Date = Field(description="First day off.")
+    last: Date | None = Field(None, description="Last day off (default: `first`).")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Holiday:
+        if self.last is not None and self.last < self.first:
+            raise ValueError("last must not be before first")
+        return self
+
+
+class Calendar(_Model):
+    """The dates of the run: which day is day 0, the public holidays, and the weekend days
+    worked in lieu (调休). Weekday rotas treat a holiday as a Sunday and a day worked in
+    lieu as a Monday; arrival profiles read months and dated windows from it."""
+
+    start_date: Date = Field(
+        dt.date(2018, 12, 31),
+        description="Date of day 0 of the run (warm-up included); must be a Monday, since "
+        "duty weeks start on day 0.",
+    )
+    holidays: list[Holiday] = Field(
+        default_factory=list, max_length=400, description="Public holidays; default none."
+    )
+    workdays: list[Date] = Field(
+        default_factory=list,
+        max_length=400,
+        description="Weekend days worked in lieu of a holiday (调休); default none.",
+    )
+
+    @field_validator("start_date")
+    @classmethod
+    def _monday(cls, day: dt.date) -> dt.date:
+        if day.weekday() != 0:
+            monday = day - dt.timedelta(days=day.weekday())
+            raise ValueError(f"must be a Monday ({day} is a {day:%A}; e.g. {monday})")
+        return day
 
 
 class Shift(_Model):
@@ -500,6 +569,7 @@ class Scenario(_Model):
         min_length=1, description="Incident types by name (e.g. wastewater, air_odour)."
     )
     discovery: Discovery = Field(default_factory=Discovery)
+    calendar: Calendar = Field(default_factory=Calendar)
     duty: Duty = Field(default_factory=Duty, description="Default duty calendar of officers.")
     travel: Travel = Field(default_factory=Travel)
     enforcement: Enforcement = Field(default_factory=Enforcement)
