@@ -15,6 +15,8 @@ import pandas as pd
 
 from .model.records import STATUSES
 from .registry import SHORTFALL_POLICIES
+from .world.build import World
+from .world.duty import WEEK_H
 
 STAGES = ["start_h", "discovered_h", "reported_h", "team_formed_h", "arrived_h", "done_h"]
 WORK = ["onsite_hours", "travel_hours", "paperwork_hours", "inspection_hours", "diverted_hours"]
@@ -32,8 +34,10 @@ def audit(
     *,
     shortfall_policy: str,
     window_hours: tuple[float, float],
+    world: World | None = None,
 ) -> None:
-    """Raise ``AuditError`` naming every invariant the records break."""
+    """Raise ``AuditError`` naming every invariant the records break; given the ``world``,
+    also that every officer kept to their rota (``_on_the_rota``)."""
     problems = [
         *_stages_in_order(incidents),
         *_conservation(incidents),
@@ -41,6 +45,7 @@ def audit(
         *_team_sizes(incidents, assignments, shortfall_policy),
         *_hours_add_up(officers),
         *_littles_law(incidents, window_hours),
+        *(_on_the_rota(officers, assignments, world, window_hours) if world else []),
     ]
     if problems:
         raise AuditError("audit failed: " + "; ".join(problems))
@@ -154,4 +159,96 @@ def _littles_law(inc: pd.DataFrame, window: tuple[float, float]) -> list[str]:
         bound = straddle.sum() * (e - r).max(initial=0) / span + EPS
         if abs(L - lw) > bound:
             out.append(f"Little's law fails for unit {unit}: L={L:.4g}, lambda*W={lw:.4g}")
+    return out
+
+
+def _on_the_rota(
+    off: pd.DataFrame, asg: pd.DataFrame, world: World, window: tuple[float, float]
+) -> list[str]:
+    """No officer starts work outside their regular duty except on a recorded call-out,
+    and then only while on call (under the default rota: while off duty); no officer goes
+    on more call-outs in a week than the limit, nor on one before the rest after the
+    previous one is over; the officer table counts every call-out of the window."""
+    if asg.empty:
+        return []
+    ids, regular, on_call, duties = [], [], [], []
+    for unit in world.units:
+        for k in range(unit.officers):
+            duty = world.rota.officers[len(ids)] if world.rota else None
+            ids.append(f"{unit.name}-{k + 1}")
+            regular.append(duty.regular if duty else unit.calendar)
+            on_call.append(duty.on_call if duty else None)
+            duties.append(duty)
+    index = {ident: g for g, ident in enumerate(ids)}
+    codes, names = pd.factorize(asg["officer"])  # a look-up per officer, not per row
+    who = np.array([index[x] for x in names], dtype=np.int64)[codes]
+    start = asg["start_h"].to_numpy(dtype=float)
+    work = (asg["kind"] != "return").to_numpy()
+    called = asg["callout"].to_numpy(dtype=bool)
+    on, calling = np.zeros(len(asg), dtype=bool), ~np.zeros(len(asg), dtype=bool)
+    for cal, rows in _rows_by(regular, who).items():
+        on[rows] = cal.on_duty_many(start[rows])
+    for cal, rows in _rows_by(on_call, who).items():
+        if cal is not None:
+            calling[rows] = cal.on_duty_many(start[rows])
+    out = []
+    bad = work & ~called & ~on
+    if bad.any():
+        out.append(f"work started off the officer's regular duty: {_where(asg, bad)}")
+    bad = work & called & (on | ~calling)
+    if bad.any():
+        out.append(f"call-outs of officers on duty or not on call: {_where(asg, bad)}")
+    job = work & called
+    counted = np.bincount(who[job & (start >= window[0])], minlength=len(ids))
+    if (
+        "callouts" in off
+        and (off["callouts"].to_numpy() != counted[off["officer"].map(index)]).any()
+    ):
+        out.append("officers' call-outs differ from the call-outs assigned")
+    if world.rota:
+        out += _limits(asg, who, job, duties, ids)
+    return out
+
+
+def _rows_by(calendar_of: list, who: np.ndarray) -> dict:
+    """Assignment rows grouped by their officer's calendar (shared by many officers)."""
+    order = np.argsort(who, kind="stable")
+    bounds = np.searchsorted(who[order], np.arange(len(calendar_of) + 1))
+    groups: dict = {}
+    for g, cal in enumerate(calendar_of):
+        if bounds[g + 1] > bounds[g]:
+            groups.setdefault(cal, []).append(order[bounds[g] : bounds[g + 1]])
+    return {cal: np.concatenate(rows) for cal, rows in groups.items()}
+
+
+def _where(asg: pd.DataFrame, mask: np.ndarray) -> str:
+    rows = asg.loc[mask, ["officer", "start_h"]].head(3).itertuples(index=False)
+    return f"{int(mask.sum())} (e.g. {', '.join(f'{o} at {t:.2f} h' for o, t in rows)})"
+
+
+def _limits(asg: pd.DataFrame, who: np.ndarray, job: np.ndarray, duties: list, ids: list) -> list:
+    """Call-outs per officer per run week, and the rest after each: with a rest the
+    officer goes home after a call-out, so its end is the end of the way back, the
+    officer's next piece of work."""
+    start, end = asg["start_h"].to_numpy(dtype=float), asg["end_h"].to_numpy(dtype=float)
+    order = np.lexsort((start, who))
+    out = []
+    for g in np.unique(who[job]):
+        duty, mine = duties[g], order[who[order] == g]
+        calls = np.flatnonzero(job[mine])
+        limit = duty.max_callouts_per_week
+        weeks = np.floor(start[mine[calls]] / WEEK_H).astype(np.int64)
+        if limit is not None and np.bincount(weeks).max() > limit:
+            out.append(f"{ids[g]} went on more than {limit} call-out(s) in a week")
+        rest = duty.rest_after_callout_hours
+        if rest <= 0:
+            continue
+        for a, b in zip(calls, calls[1:], strict=False):
+            back = end[mine[a + 1]]  # the way back (a later call-out: a + 1 < b)
+            if start[mine[b]] < back + rest - EPS:
+                out.append(
+                    f"{ids[g]} called out at {start[mine[b]]:.2f} h, within the {rest:g} h "
+                    f"rest after the call-out ended at {back:.2f} h"
+                )
+                break
     return out

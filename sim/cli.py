@@ -185,7 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--target-hours", type=_positive_float, default=4.0, help="response target (h)"
     )
 
-    val = sub.add_parser("validate", help="check scenario files without running them")
+    val = sub.add_parser(
+        "validate",
+        help="check scenario, compare and sweep files (every variant) without running them",
+    )
     val.add_argument("scenarios", nargs="+", type=Path)
     val.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
     val.add_argument("--force", action="store_true", help=FORCE_CHECK_HELP)
@@ -222,10 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["validate-model"]:  # its own parser reads the rest, --help and --long too
-        return _validate_model(argv[1:])
-    args = build_parser().parse_args(argv)
     try:
+        if argv[:1] == ["validate-model"]:  # its own parser reads the rest, --help too
+            return _validate_model(argv[1:])
+        args = build_parser().parse_args(argv)
         if args.version:
             from . import __version__
 
@@ -367,23 +370,25 @@ def _finish(results, out: Path, report: bool = False) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from .experiment.folder import reading_folder
     from .report import write_report, write_staffing_report
     from .staffing.results import is_staffing_folder
 
-    if is_staffing_folder(args.results_dir):
-        print(f"report written to {write_staffing_report(args.results_dir)}")
-        return 0
-    print(f"report written to {write_report(args.results_dir, target_hours=args.target_hours)}")
+    with reading_folder(args.results_dir):  # a run into the folder waits, or is waited for
+        if is_staffing_folder(args.results_dir):
+            written = write_staffing_report(args.results_dir)
+        else:
+            written = write_report(args.results_dir, target_hours=args.target_hours)
+    print(f"report written to {written}")
     return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .experiment.guards import checked_world
-    from .scenario import load_scenario
+    from .experiment.runner import check_file
 
     for path in args.scenarios:
-        checked_world(load_scenario(path, overrides=args.overrides), args.force)
-        print(f"{path}: ok")
+        n = check_file(path, args.overrides, args.force)
+        print(f"{path}: ok" + (f" ({n} variants)" if n > 1 else ""))
     return 0
 
 
@@ -397,22 +402,21 @@ def _examples(args: argparse.Namespace) -> int:
 
 
 def _layout(args: argparse.Namespace) -> int:
-    import yaml
-
+    from .experiment.folder import dump_yaml
     from .experiment.guards import checked_world
     from .scenario import load_scenario
     from .world import units_as_yaml
 
     loaded = load_scenario(args.scenario, overrides=args.overrides)
     world = checked_world(loaded, args.force, size=False)
-    print(yaml.safe_dump({"units": units_as_yaml(world)}, sort_keys=False, allow_unicode=True))
+    print(dump_yaml({"units": units_as_yaml(world)}))
     return 0
 
 
 def _validate_model(rest: list[str]) -> int:
     from .validation import main as validate_model
 
-    return validate_model(rest)
+    return validate_model(rest, parser_class=_Parser)
 
 
 def _schema(args: argparse.Namespace) -> int:

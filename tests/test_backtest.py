@@ -2,8 +2,9 @@
 
 A handful of small but varied scenarios (every deployment model, every shortfall
 policy and dispatch order, chaining, on-call duty, mixed and round-the-clock duty
-calendars, planned inspections, diverted work, both discovery models and the
-calibrated Jinhua baseline year) are run for one or two replications through
+calendars, planned inspections, diverted work, both discovery models, the
+calibrated Jinhua baseline year with its holidays and arrival profiles, and a duty
+rota with county teams and call-out limits) are run for one or two replications through
 ``sim.model.simulate``, and every column of every table (incidents, inspections,
 officers, assignments, grid) is compared with ``tests/golden/backtest.json``:
 row counts, a sha256 of the column's raw bytes (float64/int64/bool values, or the
@@ -121,6 +122,21 @@ def _jinhua_short() -> dict:
     return raw
 
 
+def _jinhua_rotas() -> dict:
+    """The whole city for ten weeks under a county weekend team, a county night on-call
+    team, moderate incidents called out, call-out limits and rest (the rota path)."""
+    raw = _jinhua()
+    raw["horizon_days"], raw["warmup_days"] = 70, 7
+    raw["duty"]["on_call"]["severities"] = ["moderate", "major"]
+    raw["duty"]["rota"] = {
+        "weekend_team": {"officers": 2, "per": "county"},
+        "night_on_call": {"officers": 2, "per": "county"},
+        "max_callouts_per_week": 3,
+        "rest_after_callout_hours": 8,
+    }
+    return raw
+
+
 # name: (scenario mapping, its folder, seed, replications)
 CASES = {
     "example": (_example, EXAMPLES, 1, (0, 1)),
@@ -129,6 +145,7 @@ CASES = {
     "central_delay": (_central_delay, EXAMPLES, 7, (0,)),
     "jinhua_baseline": (_jinhua, JINHUA, 20190121, (0,)),
     "jinhua_borrow_chaining": (_jinhua_short, JINHUA, 11, (0,)),
+    "jinhua_rotas": (_jinhua_rotas, JINHUA, 13, (0,)),
 }
 
 
@@ -177,7 +194,7 @@ def run_case(name: str) -> dict:
         audit(
             rec.incidents, rec.officers, rec.assignments,
             shortfall_policy=sc.enforcement.shortfall_policy,
-            window_hours=(sc.warmup_hours, sc.horizon_hours),
+            window_hours=(sc.warmup_hours, sc.horizon_hours), world=world,
         )  # fmt: skip
         out[f"replication {rep}"] = {t: fingerprint(getattr(rec, t)) for t in TABLES}
     return out

@@ -18,10 +18,12 @@ from sim.stats.catalogue import (
     LOWER,
     NEITHER,
     QUANTITIES,
+    ROTA_COST,
     SHARE,
     STAFFING_CONTEXT,
     SWEEP,
     SWEEP_FIGURE,
+    WHEN_REPORTED,
     fmt,
     fmt_interval,
     label,
@@ -60,7 +62,7 @@ def test_entries_are_complete_and_selections_name_indicators():
         assert e.better in (HIGHER, LOWER, NEITHER), name
         assert e.meaning.endswith(".") and "\n" not in e.meaning, name
         assert (e.format == SHARE) == (e.unit == "%"), name
-    for selection in (HEADLINE, SWEEP, SWEEP_FIGURE, STAFFING_CONTEXT):
+    for selection in (HEADLINE, SWEEP, SWEEP_FIGURE, STAFFING_CONTEXT, WHEN_REPORTED, ROTA_COST):
         assert len(set(selection)) == len(selection)
         assert set(selection) <= set(INDICATORS), set(selection) - set(INDICATORS)
 
@@ -90,3 +92,7 @@ def test_a_target_on_an_uncatalogued_quantity_is_refused_with_the_catalogue_list
         "p90 response time (severity=major)"
     )
     assert parse_target("median(team_wait_h) <= 1").label == "median wait for a legal team"
+    weekend = parse_target("p90(response_h | reported_when=weekend_holiday) <= 24")
+    assert weekend.filters == (("reported_when", ("weekend_holiday",)),)
+    with pytest.raises(sim.ScenarioError, match="did you mean 'on_duty'"):
+        parse_target("p90(response_h | reported_when=on-duty) <= 4")

@@ -375,6 +375,61 @@ def test_temporary_files_of_a_killed_run_are_cleaned_on_the_next_run(tmp_path):
     assert not [p.name for p in runs.iterdir() if p.name.startswith(".")]
 
 
+def test_temporary_files_outside_runs_are_cleaned_but_user_files_kept(tmp_path):
+    """``write_file``'s own leftovers (``.<name>.<8 characters>.tmp``) anywhere in the
+    folder go on the next run; files that only look alike stay."""
+    out = tmp_path / "out"
+    assert main(run_args(out)) == 0
+    (out / "variants").mkdir()
+    leftovers = [out / ".summary.csv.ab_12xyz.tmp", out / "variants" / ".a.yaml.k2j3h4g5.tmp"]
+    kept = [out / ".notes.tmp", out / "draft.abcdefgh.tmp", out / ".summary.csv.ABCDEFGH.tmp"]
+    for p in leftovers + kept:
+        p.write_text("half")
+    (out / ".dir.abcdefgh.tmp").mkdir()  # not a file write_file makes
+    assert main(run_args(out)) == 0
+    assert not [p for p in leftovers if p.exists()]
+    assert all(p.exists() for p in kept) and (out / ".dir.abcdefgh.tmp").is_dir()
+
+
+def _report_cli(folder: Path, err: Path) -> None:
+    """In a forked process: ``report`` with the figures left out (the lock is the point)."""
+    import sim.report
+
+    sim.report.write_report = lambda folder, **kw: Path(folder) / "report.html"
+    _run_cli(["report", str(folder)], err)
+
+
+def test_a_report_waits_for_a_run_holding_the_folder(tmp_path):
+    out, err = tmp_path / "out", tmp_path / "err.txt"
+    assert main(run_args(out)) == 0
+    held, release = FORK.Event(), FORK.Event()
+    holder = FORK.Process(target=_hold, args=(out, held, release))
+    holder.start()
+    try:
+        assert held.wait(30)
+        proc = FORK.Process(target=_report_cli, args=(out, err))
+        proc.start()
+        deadline = time.monotonic() + 30
+        while "waiting" not in (err.read_text() if err.exists() else ""):
+            assert time.monotonic() < deadline and proc.is_alive(), "the report never waited"
+            time.sleep(0.05)
+        time.sleep(0.3)
+        assert proc.is_alive()
+    finally:
+        release.set()
+        holder.join(30)
+    proc.join(60)
+    assert proc.exitcode == 0
+    assert err.read_text().strip().startswith(f"waiting for another run writing to {out}")
+
+
+def test_a_report_on_a_missing_folder_is_one_line(tmp_path, capsys):
+    assert main(["report", str(tmp_path / "nope")]) == 2
+    line = one_error_line(capsys)
+    assert line == f"error: {tmp_path / 'nope'}: not a results folder (no such folder)"
+    assert not (tmp_path / "nope").exists()
+
+
 # ------------------------------------------------------------- damaged folders
 
 

@@ -20,9 +20,11 @@ from hypothesis import strategies as st
 import sim
 from sim.cli import main
 from sim.errors import ScenarioError
+from sim.experiment import guards
 from sim.experiment.guards import (
     MAX_EVENTS,
     MAX_HORIZON_DAYS,
+    MAX_LAYOUT_TOWNSHIPS,
     MAX_RUNS,
     MAX_SWEEP_POINTS,
     MAX_WORLD_MIB,
@@ -83,16 +85,7 @@ def test_a_scenario_name_cannot_escape_the_results_folder(tmp_path, monkeypatch,
 def test_twenty_thousand_townships_are_refused_before_the_distance_matrix(tmp_path, capsys):
     """An n x n matrix over 20,000 townships is 3 GiB (and its temporaries more): the guard
     refuses it from the township count, so validating allocates a small part of that."""
-    rows = ["township,county,lat_deg,lon_deg,weight"]
-    rows += [f"T{k},Pujiang,{29 + k * 1e-5:.5f},{119 + k * 1e-5:.5f},1" for k in range(20_000)]
-    (tmp_path / "towns.csv").write_text("\n".join(rows) + "\n")
-    raw = example_raw()
-    raw["region"]["townships_csv"] = "towns.csv"
-    raw["counties"]["Pujiang"]["bureau_township"] = "T0"
-    raw["counties"]["Pujiang"]["deployment"] = {"model": "central", "officers": 9}
-    del raw["units"]
-    path = tmp_path / "big.yaml"
-    path.write_text(yaml.safe_dump(raw))
+    path = _one_county(tmp_path, 20_000, {"model": "central", "officers": 9}, step=1e-5)
     tracemalloc.start()
     try:
         rc = main(["validate", str(path)])
@@ -179,3 +172,100 @@ def test_the_memory_estimate_is_an_upper_bound_of_the_measured_growth(tmp_path):
         peak[days] = int(out.split()[-1]) / 1024  # KiB -> MiB
         est[days] = estimate_size(build_world(load_scenario(jinhua, overrides=over))).record_mib
     assert est[1825] - est[365] >= peak[1825] - peak[365] > 0
+
+
+# --- issue 23, the rest: layouts, parallel memory, worlds that cannot work --------------
+
+
+def _one_county(tmp_path, n: int, deployment: dict, step: float = 1e-3):
+    """The example's county with ``n`` townships on a small grid and generated units."""
+    rows = ["township,county,lat_deg,lon_deg,weight"]
+    rows += [f"T{k},Pujiang,{29 + k * step:.5f},{119 + (k % 7) * step:.5f},1" for k in range(n)]
+    (tmp_path / "towns.csv").write_text("\n".join(rows) + "\n")
+    raw = example_raw()
+    raw["region"]["townships_csv"] = "towns.csv"
+    raw["counties"]["Pujiang"]["bureau_township"] = "T0"
+    raw["counties"]["Pujiang"]["deployment"] = deployment
+    del raw["units"]
+    path = tmp_path / "big.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    return path
+
+
+def test_a_county_too_large_to_zone_is_refused_before_its_layout(tmp_path, capsys):
+    """The zoning search of a generated layout grows faster than the cube of the county's
+    townships (200 took 37 s and 1.1 GiB): refused from the count, in well under a second.
+    A central unit is one zone, no search: the same county is accepted for it."""
+    n = MAX_LAYOUT_TOWNSHIPS + 1
+    path = _one_county(tmp_path, n, {"model": "squadron", "officers": 20})
+    assert main(["validate", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {path}: counties.Pujiang.deployment: {n} townships are too many to zone for "
+        f"generated units (the limit is {MAX_LAYOUT_TOWNSHIPS}; the zoning search grows faster "
+        "than the cube of the count); write the units by hand, or pass --force to run it "
+        "anyway\n"
+    )
+    path = _one_county(tmp_path, n, {"model": "central", "officers": 20})
+    assert main(["validate", str(path)]) == 0
+
+
+def _estimate(record_mib: float, world_mib: float = 0.0):
+    return guards.SizeEstimate(0, 0, 0, 10.0, record_mib, world_mib=world_mib)
+
+
+def test_memory_counts_every_replication_that_runs_at_once(monkeypatch):
+    """Four jobs each hold a replication's records and a copy of the world: 4 x (300 + 20)
+    MiB is above a 1,000 MiB limit, where one job (or two runs only) is not."""
+    monkeypatch.setattr(guards, "memory_limit_mib", lambda: 1000.0)
+    est = [_estimate(300.0, 20.0)]
+    guards.check_runs(est, 10, force=False, jobs=1, keep_records=False)
+    guards.check_runs(est, 3, force=False, jobs=4, keep_records=False)  # three at once at most
+    guards.check_runs(est, 10, force=True, jobs=4, keep_records=False)
+    with pytest.raises(ScenarioError) as caught:
+        guards.check_runs(est, 10, force=False, jobs=4, keep_records=False)
+    assert caught.value.path == "--jobs"
+    assert "4 replication(s) at once, each holding about 320 MiB" in caught.value.message
+    assert "use --jobs 3 or fewer" in caught.value.message
+
+
+def test_memory_counts_the_records_kept_of_every_run(monkeypatch):
+    """The parent keeps every run's record tables (a quarter of a run's estimate) until
+    the results are gathered: many replications of one variant add up, on one job too."""
+    monkeypatch.setattr(guards, "memory_limit_mib", lambda: 1000.0)
+    est = [_estimate(100.0)]
+    guards.check_runs(est, 30, force=False)  # 100 running + 30 x 25 kept = 850 MiB
+    guards.check_runs(est, 1000, force=False, keep_records=False)  # a sweep keeps none
+    with pytest.raises(ScenarioError) as caught:
+        guards.check_runs(est, 40, force=False)  # 100 + 1,000 MiB
+    assert caught.value.path == "replications"
+    assert "record tables of 40 run(s) (about 1,000 MiB) need 1,100 MiB" in caught.value.message
+
+
+def test_a_run_with_too_many_jobs_for_the_memory_is_one_line(tmp_path, monkeypatch, capsys):
+    """A limit that one replication at a time fits, and two do not."""
+    est = estimate_size(build_world(load_scenario(EXAMPLE, overrides=["horizon_days=60"])))
+    each, kept = est.record_mib + est.world_mib, 2 * est.record_mib * guards.KEPT_SHARE
+    monkeypatch.setattr(guards, "memory_limit_mib", lambda: 1.5 * each + kept)
+    argv = ["run", str(EXAMPLE), "--out", str(tmp_path / "o"), "--replications", "2",
+            "--jobs", "2", "--quiet", "--set", "horizon_days=60"]  # fmt: skip
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"error: {EXAMPLE}: --jobs: 2 replication(s) at once" in err
+    assert "use --jobs 1 or fewer" in err
+    assert not (tmp_path / "o" / "runs").exists() or not any((tmp_path / "o" / "runs").iterdir())
+    argv[argv.index("--jobs") + 1] = "1"
+    assert main(argv) == 0
+
+
+def test_the_memory_limit_is_a_share_of_the_machine():
+    assert guards.memory_limit_mib() >= guards.MAX_RECORD_MIB
+
+
+def test_a_world_that_cannot_work_is_refused_even_with_force():
+    """Patrols faster than the clock are not a size (``--force`` is for sizes): they end in
+    out-of-order records, so no flag lets them run."""
+    loaded = load_scenario(EXAMPLE, overrides=["discovery.patrol.sites_per_grid=1e-300"])
+    world = build_world(loaded)
+    for force in (False, True):
+        with pytest.raises(ScenarioError, match="times a working hour"):
+            check_size(world, force=force)

@@ -60,7 +60,9 @@ def test_pyproject_lists_every_subpackage():
     found = {
         ".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "sim").rglob("__init__.py")
     }
-    assert set(tool["packages"]) == found | {"sim.bundled"}
+    data = {f"sim.bundled.{d.name}" for d in (ROOT / "scenarios").iterdir()
+            if d.is_dir() and d.name.isidentifier() and not d.name.startswith("_")}  # fmt: skip
+    assert set(tool["packages"]) == found | {"sim.bundled"} | data
     assert tool["package-dir"] == {"sim.bundled": "scenarios"}
 
 
@@ -117,23 +119,27 @@ def test_validation_report_goes_to_the_current_folder_when_installed(tmp_path, m
 
 @pytest.mark.slow
 def test_sdist_and_wheel_carry_the_scenarios(tmp_path):
-    """``python -m build`` from a copy of the sources (the wheel is built from the sdist)."""
+    """``python -m build`` from a copy of the sources (the wheel is built from the sdist),
+    with no setuptools warning (a deprecated license table, a data folder left out)."""
     src = tmp_path / "src"
     src.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         (src / name).write_bytes((ROOT / name).read_bytes())
     for folder in ("sim", "scenarios"):
         subprocess.run(["cp", "-r", str(ROOT / folder), str(src)], check=True)
     dist = tmp_path / "dist"
-    subprocess.run(
+    built = subprocess.run(
         [sys.executable, "-m", "build", "--outdir", str(dist), str(src)],
-        check=True, capture_output=True,
+        check=True, capture_output=True, text=True,
     )  # fmt: skip
+    log = built.stdout + built.stderr
+    assert "Deprecat" not in log and "would be ignored" not in log, log[-3000:]
     (wheel,) = dist.glob("*.whl")
     (sdist,) = dist.glob("*.tar.gz")
     in_wheel = set(zipfile.ZipFile(wheel).namelist())
     assert {f"sim/bundled/{name}" for name in _on_disk()} <= in_wheel
     assert "sim/examples.py" in in_wheel
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in in_wheel)
     with tarfile.open(sdist) as tar:
         in_sdist = {n.split("/", 1)[1] for n in tar.getnames() if "/" in n}
     assert {f"scenarios/{name}" for name in _on_disk()} <= in_sdist

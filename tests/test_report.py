@@ -18,6 +18,7 @@ import sim
 from sim.report import NoData, write_report
 from sim.report import figures as F
 from sim.report.tables import monthly_ranking, ranking_summary
+from sim.stats.catalogue import label
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "examples" / "pujiang_squadrons.yaml"
@@ -27,11 +28,14 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 SECTIONS = {
-    "how", "headline", "response", "map", "workload", "backlog", "discovery", "ranking",
-    "scenario", "manifest", "indicators",
+    "how", "headline", "when", "response", "map", "workload", "backlog", "discovery",
+    "ranking", "scenario", "manifest", "indicators",
 }  # fmt: skip
 RECORD_FIGURES = {"response_ecdf", "workload_by_unit", "backlog", "monthly_ranking"}
-SUMMARY_FIGURES = {"response_by_county", "response_by_unit", "map_response", "discovery_channels"}
+SUMMARY_FIGURES = {
+    "response_by_county", "response_by_unit", "map_response", "discovery_channels",
+    "response_by_report_period",
+}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +92,7 @@ def _figure_calls(folder: Path) -> dict[str, Callable[[sim.Results], Figure]]:
         "workload_by_unit": F.workload_by_unit,
         "backlog": F.backlog,
         "discovery_channels": F.discovery_channels,
+        "response_by_report_period": F.response_by_report_period,
         "monthly_ranking_chart": lambda r: F.monthly_ranking_chart(r, folder=folder),
     }
 
@@ -235,6 +240,11 @@ def test_report_is_self_contained_and_complete(kind: str, folders: dict[str, Pat
     # tables with intervals
     assert page.tables >= 4
     assert "response time, mean (h)" in page.headers
+    # when reports came, and what each variant costs the officers, beside the headline
+    for name in ("response_h_mean_weekend_holiday", "share_reported_on_duty",
+                 "callouts_per_officer_week", "overtime_hours_mean"):  # fmt: skip
+        assert label(name) in page.headers, name
+    assert text.index('id="when"') < text.index('id="response"')
     assert re.search(r"\[\d[\d.,]*, \d[\d.,]*\]", text)  # "12.3 [11.1, 13.5]"
     if kind != "sweep":
         assert "mean rank" in page.headers

@@ -73,6 +73,7 @@ def run_tables(
             rec.assignments,
             shortfall_policy=sc.enforcement.shortfall_policy,
             window_hours=(sc.warmup_hours, sc.horizon_hours),
+            world=world,
         )
     summary = summarise_replication(
         rec.incidents, rec.inspections, rec.officers, (sc.warmup_hours, sc.horizon_hours)
@@ -114,12 +115,20 @@ class Batch:
     Worlds are built once; ``run`` runs only the (variant, replication) pairs not
     already in ``done`` or in the store, so an experiment that adds replications
     (``--precision``) or probes (the staffing search) never repeats a run.
-    ``options`` carry the seed (filled in: ``RunOptions.defaults``).
+    ``options`` carry the seed (filled in: ``RunOptions.defaults``). ``keep`` names the
+    tables kept of each run (None: all); a sweep that keeps no records keeps only its
+    indicators, so its runs' records do not pile up in memory.
     """
 
-    def __init__(self, variants: list[Variant], ex: Executor, options: RunOptions) -> None:
+    def __init__(
+        self,
+        variants: list[Variant],
+        ex: Executor,
+        options: RunOptions,
+        keep: tuple[str, ...] | None = None,
+    ) -> None:
         assert options.seed is not None, "fill in the seed first (RunOptions.defaults)"
-        self.variants, self.ex, self.options = variants, ex, options
+        self.variants, self.ex, self.options, self.keep = variants, ex, options, keep
         folder = options.runs_folder
         self.store = RunStore(folder) if folder is not None else None
         self.failures: list[dict[str, Any]] = []
@@ -142,7 +151,8 @@ class Batch:
     def run(self, n: int, done: dict[tuple[str, int], dict[str, pd.DataFrame]]) -> None:
         """Fill ``done`` with replications ``0..n-1`` of every variant (failures recorded)."""
         try:
-            check_runs(self.estimates, n, self.options.force)
+            workers = getattr(self.ex, "workers", 1)
+            check_runs(self.estimates, n, self.options.force, workers, self.keep is None)
         except ScenarioError as err:
             raise self.variants[0].loaded.locate(err) from None
         specs = []
@@ -154,7 +164,7 @@ class Batch:
                 key = run_key(self._keys[v.name], self.options.seed, r)
                 stored = store.get(key) if store is not None else None
                 if stored is not None:
-                    done[(v.name, r)] = stored
+                    done[(v.name, r)] = self._kept(stored)
                     self.reused += 1
                 else:
                     specs.append(RunSpec(v.name, self.worlds[v.name], r, key, self.options))
@@ -167,10 +177,13 @@ class Batch:
                                       "replication": outcome.replication,
                                       "traceback": outcome.error})  # fmt: skip
             else:
-                done[(outcome.variant, outcome.replication)] = outcome.tables
+                done[(outcome.variant, outcome.replication)] = self._kept(outcome.tables)
             bar.update()
             bar.set_postfix(failed=len(self.failures))
         bar.close()
+
+    def _kept(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+        return tables if self.keep is None else {k: tables[k] for k in self.keep}
 
 
 def run_experiment(
@@ -195,7 +208,7 @@ def _experiment(variants: list[Variant], kind: str, opt: RunOptions, started: fl
     keep_records = kind != "sweep" if opt.keep_records is None else opt.keep_records
     done: dict[tuple[str, int], dict[str, pd.DataFrame]] = {}
     with make_executor(opt.jobs, opt.dask) as ex:
-        batch = Batch(variants, ex, opt)
+        batch = Batch(variants, ex, opt, keep=None if keep_records else ("summary", "timing"))
         while True:
             batch.run(n, done)
             if precision is None or batch.failures:

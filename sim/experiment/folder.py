@@ -8,12 +8,16 @@ user who started the same command twice wants, and what a batch script relies on
 Every file is written beside its final name and renamed over it: a reader, a killed
 process or a racing writer sees the old file or the new one, never half of one, and a
 symlink at the final name is replaced, not followed to a file outside the folder.
+Saved YAML is read back as scenario files are (YAML 1.2, ``reading.parse_yaml``), so it
+is written for that reader: a string it would take for a number (``1e3``, ``0o10``) or
+anything else is quoted, whatever PyYAML's own YAML 1.1 rules make of it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -23,6 +27,8 @@ from typing import Any
 
 import pyarrow as pa
 import yaml
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import VersionedResolver
 
 from ..errors import ScenarioError
 
@@ -36,6 +42,32 @@ LOCK_FILE = ".enforcement-sim.lock"
 MARKERS = ("manifest.json", "runs")
 SUBFOLDERS = ("runs", "variants", "figures")
 HINT = "choose an empty or new folder, or pass --overwrite (overwrite=True) to write into it"
+# what write_file leaves behind when killed between creating its file and the rename:
+# ".<final name>.<8 random characters from mkstemp>.tmp"
+TEMP_FILE = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+STR_TAG = "tag:yaml.org,2002:str"
+_READER = VersionedResolver(version=(1, 2))  # the resolver parse_yaml reads with
+_BREAKS = "\x85\u2028\u2029"  # Unicode line breaks that PyYAML would write unescaped
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, quoting every string the YAML 1.2 reader would not read as
+    that string (PyYAML quotes only what its YAML 1.1 rules would misread)."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if any(c in value for c in _BREAKS):  # written raw, the reader would take a line break
+        return dumper.represent_scalar(STR_TAG, value, style='"')  # escaped: \N \L \P
+    plain = _READER.resolve(ScalarNode, value, (True, False)) == STR_TAG
+    return dumper.represent_scalar(STR_TAG, value, style=None if plain else "'")
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(data: Any) -> str:
+    """``data`` as YAML that ``reading.parse_yaml`` reads back as ``data``."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
 
 
 def write_file(path: Path, data: str | bytes | Callable[[Path], object]) -> None:
@@ -113,6 +145,8 @@ def results_folder(folder: Path | None, overwrite: bool = False) -> Iterator[Non
                 make_folder(folder / name)  # raises
         with _locked(folder):
             _clean(folder / "runs")
+            for where in (folder, *(folder / name for name in SUBFOLDERS)):
+                _clean_temp_files(where)
             yield
     except PermissionError as err:
         raise ScenarioError(
@@ -158,6 +192,36 @@ def _clean(runs: Path) -> None:
                 shutil.rmtree(p, ignore_errors=True)
             else:
                 p.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def reading_folder(folder: Path) -> Iterator[None]:
+    """Hold a saved results folder while a report reads it and writes its pages: a run
+    into it is waited for (saying so), and none starts until the report is done."""
+    folder = Path(folder)
+    if not folder.is_dir() or folder.is_symlink():
+        what = "a symlink" if folder.is_symlink() else "not a results folder (no such folder)"
+        raise ScenarioError("", what, str(folder))
+    if not any((folder / m).exists() for m in MARKERS):  # no lock file among a user's files:
+        yield  # the reader says what is missing
+        return
+    try:
+        with _locked(folder):
+            yield
+    except PermissionError as err:
+        raise ScenarioError(
+            "", f"cannot use the results folder ({err.strerror})", err.filename or str(folder)
+        ) from None
+
+
+def _clean_temp_files(folder: Path) -> None:
+    """Remove the temporary files of writes a killed process left (``write_file``'s own
+    pattern only, regular files only: a user's files are never touched)."""
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    for p in folder.iterdir():
+        if TEMP_FILE.fullmatch(p.name) and p.is_file() and not p.is_symlink():
+            p.unlink(missing_ok=True)
 
 
 def _umask() -> int:

@@ -82,6 +82,14 @@ def is_compare_file(path: Path) -> bool:
         return False
 
 
+def is_sweep_file(path: Path) -> bool:
+    try:
+        raw = read_yaml(path)
+    except ScenarioError:
+        return False
+    return isinstance(raw, dict) and ("grid" in raw or "lhs" in raw) and "base" in raw
+
+
 def compare_variants(path: Path, overrides: list[str]) -> tuple[ComparePlan, list[Variant]]:
     plan = _read_plan(path, ComparePlan)
     base = path.parent / plan.base

@@ -28,11 +28,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from ..errors import ScenarioError
 from ..scenario.reading import parse_yaml
-from .folder import make_folder, read_saved, write_file
+from .folder import dump_yaml, make_folder, read_saved, write_file
 
 RECORDS = ("incidents", "inspections", "officers", "assignments", "grid")
 CSV_TABLES = ("summary", "summary_by_replication", "differences", "quantiles")
@@ -104,7 +103,7 @@ class Results:
                 if region.resolve() != local.resolve():
                     write_file(local, region.read_bytes())
                 scenario["region"] = {**scenario["region"], "townships_csv": local.name}
-            text = yaml.safe_dump(scenario, sort_keys=False, allow_unicode=True)
+            text = dump_yaml(scenario)
             write_file(where / f"{stem}.yaml", text)
         write_file(folder / "manifest.json", json.dumps(self.manifest, indent=2) + "\n")
         return folder

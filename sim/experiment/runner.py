@@ -14,12 +14,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..errors import ScenarioError
 from ..examples import DEFAULT_COMPARE, bundled
 from ..scenario import LoadedScenario, load_scenario
 from ..scenario.schema import NAME_PATTERN
 from .experiment import Variant, run_experiment
+from .guards import check_runs, checked_world, estimate_size
 from .options import RunOptions, run_options
-from .plans import compare_variants, files_as_variants, is_compare_file, sweep_variants
+from .plans import (
+    compare_variants,
+    files_as_variants,
+    is_compare_file,
+    is_sweep_file,
+    sweep_variants,
+)
 from .results import Results
 
 
@@ -62,6 +70,30 @@ def sweep(plan_file: str | Path, options: RunOptions | None = None, **kwargs: An
     plan, variants = sweep_variants(Path(plan_file), list(options.overrides), options.force)
     options = options.defaults(plan.seed, plan.replications)
     return run_experiment(variants, kind="sweep", options=options)
+
+
+def check_file(path: str | Path, overrides: Sequence[str] = (), force: bool = False) -> int:
+    """Check a scenario, compare or sweep file as the verb that runs it would, short of
+    running it: every variant loaded, its world built, its size and the runs of the
+    whole experiment checked against the limits. Returns the number of variants."""
+    path, overrides = Path(path), list(overrides)
+    plan: Any = None
+    compared = is_compare_file(path)
+    sweep = not compared and is_sweep_file(path)
+    if compared:
+        plan, variants = compare_variants(path, overrides)
+    elif sweep:
+        plan, variants = sweep_variants(path, overrides, force)
+    else:
+        loaded = load_scenario(path, overrides=overrides)
+        variants = [Variant(loaded.scenario.name, loaded)]
+    estimates = [estimate_size(checked_world(v.loaded, force)) for v in variants]
+    replications = getattr(plan, "replications", None) or variants[0].loaded.scenario.replications
+    try:
+        check_runs(estimates, replications, force, keep_records=not sweep)  # as the verbs do
+    except ScenarioError as err:
+        raise err.located(str(path)) from None
+    return len(variants)
 
 
 def default_name(paths: Sequence[Path], kind: str) -> str:

@@ -21,6 +21,7 @@ from ..registry import CHANNELS
 from ..scenario.distributions import Distribution, Fixed, Lognormal
 from ..world.build import World
 from .discovery import Report, deliver
+from .hazard import ClockHazard
 from .incidents import Incidents
 from .streams import Streams
 
@@ -131,7 +132,10 @@ class PatrolChannel(Channel):
 class CitizenChannel(Channel):
     """Citizens' reports (12369, rewarded reporting): a hazard while the incident is
     active, scaled by type, township weight, the reward scheme and the ease of the
-    channel, so the time to a report is exponential."""
+    channel, so the time to a report is exponential; with ``hour_of_day`` or
+    ``day_of_week`` the hazard also follows the clock (people report when they are
+    awake), and the same Exp(1) draw is read against the cumulative hazard
+    (``sim.model.hazard``)."""
 
     name, label, colour = "citizen", "citizens", "#1f77b4"
     handover_hours = Fixed(dist="fixed", value=2.0)
@@ -146,7 +150,11 @@ class CitizenChannel(Channel):
         )  # fmt: skip
         e = streams.rng("discovery.citizen").exponential(1.0, len(inc))
         with np.errstate(divide="ignore"):
-            return np.where(rate > 0, inc.start_h + e / rate, np.inf)
+            if c.hour_of_day is None and c.day_of_week is None:
+                return np.where(rate > 0, inc.start_h + e / rate, np.inf)
+            clock = ClockHazard.of(c.hour_of_day, c.day_of_week, sc.calendar, sc.horizon_hours)
+            mass_h = np.where(rate > 0, e / rate, np.inf)
+            return clock.first_passage_h(inc.start_h, mass_h)
 
 
 @CHANNELS.register

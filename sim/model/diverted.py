@@ -13,28 +13,30 @@ from __future__ import annotations
 import numpy as np
 
 from ..world.build import World
+from .officers import Officer
 from .streams import Streams
 
 
 def diverted_tasks(
-    world: World, officer_ids: list[str], officer_units: list[int], streams: Streams
+    world: World, officers: list[Officer], streams: Streams
 ) -> tuple[list[float], list[int], list[float]]:
     """``(release_h, officer index, hours)`` of every task of the run, as three lists in
-    time order (then officer, then hours)."""
+    time order (then officer, then hours); each officer's tasks come in their own regular
+    duty (``Officer.calendar``)."""
     sc = world.scenario
     horizon = sc.horizon_hours
     task = sc.enforcement.diverted_task_hours
     # duty positions, officers and lengths by calendar: mapped onto each calendar at once
     by_cal: dict = {}
     duty_total = {}
-    for k, (ident, u) in enumerate(zip(officer_ids, officer_units, strict=True)):
-        unit = world.units[u]
+    for k, officer in enumerate(officers):
+        unit = world.units[officer.unit]
         if unit.diverted_share <= 0:
             continue
-        cal = unit.calendar
+        cal = officer.calendar
         if cal not in duty_total:
             duty_total[cal] = cal.duty_hours_between(0.0, horizon)
-        rng = streams.rng(f"diverted.{ident}")
+        rng = streams.rng(f"diverted.{officer.id}")
         n = int(rng.poisson(unit.diverted_share * duty_total[cal] / task.mean))
         at = np.sort(rng.uniform(0.0, duty_total[cal], n))
         hours = task.sample(rng, n)

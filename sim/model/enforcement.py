@@ -89,8 +89,9 @@ class EnforcementUnits:
         # re-staffing one county leaves every other county's run exactly as it was
         self.streams = streams
         self.callout_rngs: dict[int, np.random.Generator] = {}
-        # every piece of officer work, flat, five items each: officer id, kind (index
-        # into ASSIGNMENT_KINDS), job (-1 for none), start, end; see records.assignment_table
+        # every piece of officer work, flat, six items each: officer id, kind (index into
+        # ASSIGNMENT_KINDS), job (-1 for none), start, end, whether a call-out; see
+        # records.assignment_table
         self.assignments: list = []
         # road km between points, read as Python floats (``km(a, b)``, no numpy scalars)
         self.km = world.road_km.item
@@ -102,21 +103,17 @@ class EnforcementUnits:
         self.free: list[FreeOfficers] = []
         for u, unit in enumerate(world.units):
             staff = [
-                Officer(f"{unit.name}-{k + 1}", u, home, unit.calendar)
+                self._officer(f"{unit.name}-{k + 1}", u, home, len(self.officers) + k)
                 for k, home in enumerate(unit.officer_homes)
             ]
             self.officers.extend(staff)
             self.free.append(FreeOfficers(list(staff), sc.enforcement.team_size))
-        for cal, members in self._units_by_calendar().items():
-            if not cal.always:
-                env.process(self._shift_starts(cal, members))
+        self._start_wakeups()
         if len(inspections):
             offset = self.jobs.n_incidents
             planned = inspections.planned_h.tolist()
             env.process(self._at_times(planned, lambda k, now: self._queue(offset + k, now)))
-        release, self.task_officer, self.task_hours = diverted_tasks(
-            world, [o.id for o in self.officers], [o.unit for o in self.officers], streams
-        )
+        release, self.task_officer, self.task_hours = diverted_tasks(world, self.officers, streams)
         if release:
             env.process(self._at_times(release, self._divert))
 
@@ -176,11 +173,20 @@ class EnforcementUnits:
             if not queue.items or len(free.officers) < self.min_free:
                 return  # as the next round would find
 
-    def _send(self, u: int, job: int, team: list[Officer], callout: bool, now: float) -> None:
+    def _send(
+        self,
+        u: int,
+        job: int,
+        team: list[Officer],
+        callout: bool,
+        now: float,
+        called: tuple[bool, ...] | None = None,
+    ) -> None:
         """3. The team sets out (after a call-out delay if off duty), travels — each officer
         from where they are; work starts when the last arrives — works on site and writes
         up. All of it is known now, so it is recorded and booked now, and one event marks
-        the end of the paperwork."""
+        the end of the paperwork. ``called``: which officers are called out (default: all
+        of them if ``callout``)."""
         jobs, speed, km = self.jobs, self.speed_kmh, self.km
         town = jobs.town_l[job]
         depart = now + self._callout_delay(u) if callout else now
@@ -196,14 +202,15 @@ class EnforcementUnits:
             on_site = after = INSPECTING
         window, free, log = self.window, self.free, self.assignments.extend
         borrowed = 0
-        for o, leg_km in zip(team, legs_km, strict=True):
+        flags = called or (callout,) * len(team)
+        for o, leg_km, flag in zip(team, legs_km, flags, strict=True):
             if o.unit != u:
                 borrowed += 1
             free[o.unit].take(o, now)
             there = depart + leg_km / speed
             o.book(now, there, done, written, on_site, after, window)
             o.loc = town
-            log((o.id, kind, ident, now, written))
+            log((o.id, kind, ident, now, written, flag))
         jobs.team_formed_h[job] = now
         jobs.arrived_h[job] = arrived
         jobs.done_h[job] = done
@@ -211,9 +218,17 @@ class EnforcementUnits:
         jobs.borrowed[job] = borrowed
         jobs.callout[job] = callout
         jobs.travel_km[job] = travel_km
+        if callout:
+            self._called_out(team, flags, now)
         Timeout(self.env, written - now).callbacks.append(
             lambda _e: self._paperwork_done(team, town)
         )
+
+    def _called_out(self, team: list[Officer], called: tuple[bool, ...], now: float) -> None:
+        """Count the call-out of every officer of the team (formed in the window)."""
+        if now >= self.window[0]:
+            for o in team:
+                o.callouts += 1
 
     def _callout_delay(self, u: int) -> float:
         unit = self.world.units[u]
@@ -253,7 +268,7 @@ class EnforcementUnits:
             end = now + back
             for o in group:
                 o.book(now, end, end, end, TRAVEL, TRAVEL, window)  # all travel
-                log((o.id, RETURN, -1, now, end))
+                log((o.id, RETURN, -1, now, end, False))
             Timeout(self.env, back).callbacks.append(lambda _e, g=group: self._home(g))
 
     def _home(self, group: list[Officer]) -> None:
@@ -336,7 +351,7 @@ class EnforcementUnits:
         hours = o.pending.pop(0)
         end = now + hours
         o.book(now, now, end, end, DIVERTED_WORK, DIVERTED_WORK, self.window)
-        self.assignments.extend((o.id, DIVERTED, -1, now, end))
+        self.assignments.extend((o.id, DIVERTED, -1, now, end, False))
         Timeout(self.env, hours, o).callbacks.append(self._diverted_done)
 
     def _diverted_done(self, event: simpy.Event) -> None:
@@ -344,6 +359,18 @@ class EnforcementUnits:
         now = self.env.now
         self._back_at_base(o, now)
         self._after_release((o.unit,), now)
+
+    # --- what a rota changes (see rostered.RosteredUnits) ------------------------------
+
+    def _officer(self, ident: str, u: int, home: int, index: int) -> Officer:
+        """An officer on the unit's calendar, as every officer is under the default rota."""
+        return Officer(ident, u, home, self.world.units[u].calendar)
+
+    def _start_wakeups(self) -> None:
+        """Dispatch again whenever a calendar's shift starts."""
+        for cal, members in self._units_by_calendar().items():
+            if not cal.always:
+                self.env.process(self._shift_starts(cal, members))
 
     def _shift_starts(self, cal: DutyCalendar, members: list[int]):
         """At every shift start: officers with diverted work waiting start it, then the

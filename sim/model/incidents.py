@@ -3,6 +3,13 @@
 Generated up front, as arrays, from purpose-keyed streams. Nothing here depends
 on how enforcement is organised, so every deployment model and policy sees the
 same incidents for the same seed and replication.
+
+Incidents are numbered in order of start time. Without arrival profiles the draws are
+those of every earlier release (one pooled stream for times, one for places, one for
+severities); with any profile each type draws its times, places and severities on
+streams of its own (``incidents.arrivals.<type>`` and so on, see ``arrivals``), and
+the types are merged by start time. Either way the durations are drawn per type, in the
+type's time order, on ``incidents.duration.<type>``, ``.onsite.`` and ``.paperwork.``.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import numpy as np
 
 from ..scenario.schema import SEVERITIES
 from ..world.build import World
+from .arrivals import draw_arrivals, rate_shapes
 from .streams import Streams
 
 
@@ -46,25 +54,15 @@ class Incidents:
 
 
 def generate_incidents(world: World, streams: Streams) -> Incidents:
-    """Poisson arrivals over the horizon, placed by township weight and type rate."""
+    """Arrivals over the horizon, placed by township weight, with their severity and
+    times. Without arrival profiles all types share one homogeneous Poisson stream (the
+    draws of every earlier release); with any profile each type has its own process."""
     sc = world.scenario
-    types = list(sc.incident_types.values())
-    rates = np.array([t.rate_per_day for t in types]) / 24.0
-    # rate of each (township, type) cell, flattened township-major
-    cell_rate = np.outer(world.township_weight, rates).ravel()
-    total = float(cell_rate.sum())
-    horizon = sc.horizon_hours
-
-    arrivals = streams.rng("incidents.arrivals")
-    n = int(arrivals.poisson(total * horizon)) if total > 0 else 0
-    start = np.sort(arrivals.uniform(0.0, horizon, n))
-    if n:
-        cell = streams.rng("incidents.placement").choice(len(cell_rate), n, p=cell_rate / total)
+    if any(t.arrival_profile is not None for t in sc.incident_types.values()):
+        start, township, kind, u = _by_type(world, streams)
     else:
-        cell = np.zeros(0, dtype=np.int64)
-    township, kind = np.divmod(cell, len(types))
-
-    u = streams.rng("incidents.severity").random(n)
+        start, township, kind, u = _pooled(world, streams)
+    n = len(start)
     severity = np.zeros(n, dtype=np.int64)
     self_end = np.full(n, np.inf)
     onsite = np.zeros(n)
@@ -91,3 +89,56 @@ def generate_incidents(world: World, streams: Streams) -> Incidents:
         onsite_h=onsite,
         paperwork_h=paperwork,
     )
+
+
+Draws = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # start, township, type, u
+
+
+def _pooled(world: World, streams: Streams) -> Draws:
+    """One Poisson stream of every (township, type) cell, uniform in time; ``u`` decides
+    the severity."""
+    sc = world.scenario
+    rates = np.array([t.rate_per_day for t in sc.incident_types.values()]) / 24.0
+    # rate of each (township, type) cell, flattened township-major
+    cell_rate = np.outer(world.township_weight, rates).ravel()
+    total = float(cell_rate.sum())
+    horizon = sc.horizon_hours
+
+    arrivals = streams.rng("incidents.arrivals")
+    n = int(arrivals.poisson(total * horizon)) if total > 0 else 0
+    start = np.sort(arrivals.uniform(0.0, horizon, n))
+    if n:
+        cell = streams.rng("incidents.placement").choice(len(cell_rate), n, p=cell_rate / total)
+    else:
+        cell = np.zeros(0, dtype=np.int64)
+    township, kind = np.divmod(cell, len(rates))
+    return start, township, kind, streams.rng("incidents.severity").random(n)
+
+
+def _by_type(world: World, streams: Streams) -> Draws:
+    """Each type's own (possibly non-homogeneous) Poisson process, merged in time. Every
+    draw of a type is on a stream named for the purpose and the type (arrival times, then
+    townships and severity uniforms in the type's time order), so changing one type's
+    profile leaves every other type's incidents as they were."""
+    sc = world.scenario
+    weight = np.asarray(world.township_weight, dtype=float)
+    total_weight = float(weight.sum())
+    shapes = rate_shapes(sc)  # refuses a profile that cannot be normalised
+    parts = []
+    for k, (name, spec) in enumerate(sc.incident_types.items()):
+        shape = shapes[name]
+        normalise = spec.arrival_profile is None or spec.arrival_profile.normalise
+        rate_per_hour = spec.rate_per_day / 24.0 * total_weight
+        start = draw_arrivals(
+            streams.rng(f"incidents.arrivals.{name}"), rate_per_hour, shape, normalise
+        )
+        n = len(start)
+        town = np.zeros(0, dtype=np.int64)
+        if n:
+            place = streams.rng(f"incidents.placement.{name}")
+            town = place.choice(len(weight), n, p=weight / total_weight)
+        u = streams.rng(f"incidents.severity.{name}").random(n)
+        parts.append((start, town, np.full(n, k, dtype=np.int64), u))
+    start, town, kind, u = (np.concatenate(col) for col in zip(*parts, strict=True))
+    order = np.argsort(start, kind="stable")
+    return start[order], town[order], kind[order], u[order]

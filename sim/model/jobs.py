@@ -47,6 +47,8 @@ class Jobs:
         self.done_h: list[float] | np.ndarray = [nan] * n
         self.officers_present: list[int] | np.ndarray = [0] * n
         self.borrowed: list[int] | np.ndarray = [0] * n
+        self.county_team: list[int] | np.ndarray = [0] * n  # officers of other units on a
+        # county duty or on-call team (not mutual aid)
         self.callout: list[bool] | np.ndarray = [False] * n
         self.travel_km: list[float] | np.ndarray = [nan] * n
         # on-duty hours, while a report waited, that some but too few officers were free
@@ -62,4 +64,5 @@ class Jobs:
             setattr(self, name, np.array(getattr(self, name), dtype=float))
         self.officers_present = np.array(self.officers_present, dtype=np.int64)
         self.borrowed = np.array(self.borrowed, dtype=np.int64)
+        self.county_team = np.array(self.county_team, dtype=np.int64)
         self.callout = np.array(self.callout, dtype=bool)

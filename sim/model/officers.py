@@ -11,6 +11,8 @@ since calendar arithmetic per stretch was once the top of the profile.
 from __future__ import annotations
 
 from ..world.duty import DutyCalendar
+from ..world.rota import OfficerDuty
+from ..world.windows import WindowCalendar
 
 ACTIVITIES = ("onsite", "travel", "paperwork", "inspection", "diverted")
 ON_SITE, TRAVEL, PAPERWORK, INSPECTING, DIVERTED_WORK = ACTIVITIES
@@ -22,10 +24,18 @@ INCIDENT_JOB, INSPECTION_JOB, RETURN, DIVERTED = range(4)
 class Officer:
     __slots__ = (
         "id", "unit", "home", "loc", "free", "free_since", "pending", "hours",
-        "busy_from", "busy_to", "calendar",
+        "busy_from", "busy_to", "calendar", "duty", "callouts", "rest_until", "week",
+        "week_callouts",
     )  # fmt: skip
 
-    def __init__(self, ident: str, unit: int, home: int, calendar: DutyCalendar) -> None:
+    def __init__(
+        self,
+        ident: str,
+        unit: int,
+        home: int,
+        calendar: DutyCalendar | WindowCalendar,
+        duty: OfficerDuty | None = None,
+    ) -> None:
         self.id = ident
         self.unit = unit
         self.home = home
@@ -36,7 +46,12 @@ class Officer:
         self.hours = dict.fromkeys(ACTIVITIES, 0.0)
         self.busy_from: list[float] = []  # busy stretches inside the measured window,
         self.busy_to: list[float] = []  # turned into duty hours once, at the end
-        self.calendar = calendar
+        self.calendar = calendar  # own regular duty
+        self.duty = duty  # own rota (on call, limits); None: the unit's default rota
+        self.callouts = 0  # call-outs gone on, teams formed in the measured window
+        self.rest_until = 0.0  # inf while out on a call-out that is followed by rest
+        self.week = -1  # run week of the call-outs counted in week_callouts
+        self.week_callouts = 0
 
     def book(
         self,

@@ -11,6 +11,7 @@ import pandas as pd
 from ..registry import CHANNELS
 from ..scenario.schema import SEVERITIES
 from ..world.build import World
+from ..world.periods import REPORT_PERIODS, report_periods
 from .incidents import Incidents
 from .inspections import PlannedInspections
 from .jobs import Jobs
@@ -59,6 +60,10 @@ def incident_table(world: World, inc: Incidents, w: Jobs, replication: int) -> p
                 np.array([*CHANNELS, ""], dtype=object)[inc.channel], categories=[*CHANNELS, ""]
             ),
             "reported_h": reported,
+            "reported_when": _labels(  # "": not reported by the horizon
+                [*REPORT_PERIODS, ""],
+                report_periods([u.office for u in world.units], unit, reported, sc.calendar),
+            ),
             "team_formed_h": formed,
             "arrived_h": arrived,
             "done_h": done,
@@ -66,6 +71,7 @@ def incident_table(world: World, inc: Incidents, w: Jobs, replication: int) -> p
             "team_size": need,
             "officers_present": present.astype(np.int64),
             "borrowed_officers": np.where(attended, w.borrowed[:n], 0),
+            "county_team_officers": np.where(attended, w.county_team[:n], 0),
             "two_person_breach": attended & (present < need),
             "callout": attended & w.callout[:n],
             "partner_wait_hours": np.where(np.isnan(reported), np.nan, w.partner_wait_h[:n]),
@@ -121,12 +127,12 @@ def officer_table(world: World, officers: list[Officer], replication: int) -> pd
     busy = _busy_hours(officers)
     cols: dict[str, list] = {c: [] for c in ("officer", "unit", "county", "post", "duty_hours")}
     cols |= {f"{a}_hours": [] for a in ACTIVITIES}
-    cols |= {"idle_hours": [], "overtime_hours": [], "utilisation": []}
+    cols |= {"idle_hours": [], "overtime_hours": [], "utilisation": [], "callouts": []}
     for o, (busy_h, busy_in_duty) in zip(officers, busy, strict=True):
         unit = world.units[o.unit]
-        if unit.calendar not in duty_of:
-            duty_of[unit.calendar] = unit.calendar.duty_hours_between(*window)
-        duty = duty_of[unit.calendar]
+        if o.calendar not in duty_of:  # the officer's own regular duty
+            duty_of[o.calendar] = o.calendar.duty_hours_between(*window)
+        duty = duty_of[o.calendar]
         cols["officer"].append(o.id)
         cols["unit"].append(unit.name)
         cols["county"].append(unit.county)
@@ -137,6 +143,7 @@ def officer_table(world: World, officers: list[Officer], replication: int) -> pd
         cols["idle_hours"].append(duty - busy_in_duty)
         cols["overtime_hours"].append(busy_h - busy_in_duty)
         cols["utilisation"].append(busy_in_duty / duty if duty > 0 else np.nan)
+        cols["callouts"].append(o.callouts)
     if not officers:
         return pd.DataFrame([])
     return pd.DataFrame({"replication": replication, **cols})
@@ -164,25 +171,26 @@ def _busy_hours(officers: list[Officer]) -> list[tuple[float, float]]:
 
 
 def assignment_table(log: list, replication: int) -> pd.DataFrame:
-    """``EnforcementUnits.assignments`` as a table: the log is flat, five items per piece of
-    work (officer id, kind index, job, start_h, end_h), so each column is one slice
+    """``EnforcementUnits.assignments`` as a table: the log is flat, six items per piece of
+    work (officer id, kind index, job, start_h, end_h, callout), so each column is one slice
     (a frame from tens of thousands of tuples, then a categorical from strings, was a
     tenth of a whole-city run)."""
     kinds = list(ASSIGNMENT_KINDS)
     if not log:
-        names = ["officer", "kind", "job", "start_h", "end_h"]
+        names = ["officer", "kind", "job", "start_h", "end_h", "callout"]
         df = pd.DataFrame([], columns=names)
         df["kind"] = pd.Categorical(df["kind"], categories=kinds)
         return df.assign(replication=replication)
     return pd.DataFrame(
         {
-            "officer": pd.Series(log[0::5]),
+            "officer": pd.Series(log[0::6]),
             "kind": pd.Categorical.from_codes(
-                np.array(log[1::5], dtype=np.int64), categories=kinds
+                np.array(log[1::6], dtype=np.int64), categories=kinds
             ),
-            "job": np.array(log[2::5], dtype=np.int64),
-            "start_h": np.array(log[3::5], dtype=float),
-            "end_h": np.array(log[4::5], dtype=float),
+            "job": np.array(log[2::6], dtype=np.int64),
+            "start_h": np.array(log[3::6], dtype=float),
+            "end_h": np.array(log[4::6], dtype=float),
+            "callout": np.array(log[5::6], dtype=bool),
             "replication": replication,
         }
     )

@@ -26,6 +26,7 @@ from .records import (
     inspection_table,
     officer_table,
 )
+from .rostered import RosteredUnits
 from .streams import Streams
 
 
@@ -62,7 +63,8 @@ def simulate(
     env = simpy.Environment()
     incidents = generate_incidents(world, streams)
     inspections = generate_inspections(world, streams)
-    enforcement = EnforcementUnits(env, world, incidents, inspections, streams)
+    units = EnforcementUnits if world.rota is None else RosteredUnits
+    enforcement = units(env, world, incidents, inspections, streams)
     if discovery is None:
         discovery = DISCOVERY_MODELS[sc.discovery.model](world)
     discovery.start(env, incidents, streams, enforcement.report)

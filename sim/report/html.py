@@ -20,11 +20,21 @@ from ..experiment.results import Results, load_results
 from ..stats.catalogue import HEADLINE, INDICATORS, SWEEP, glossary, label
 from . import figures as F
 from .geography import Geography, NoData, geography
-from .page import embed_figure, estimate_cells, failures_note, page, table, td, value_cell
+from .page import (
+    ESTIMATE,
+    embed_figure,
+    estimate_cells,
+    failures_note,
+    indicator_table,
+    page,
+    table,
+    td,
+    value_cell,
+)
 from .tables import by_variant, monthly_ranking, ranking_summary
+from .when_html import rota_cost, when_reported
 
 MAX_SCENARIO_COLUMNS = 6
-_ESTIMATE = ("mean", "ci95_low", "ci95_high")
 
 
 def write_report(
@@ -74,6 +84,10 @@ class _Report:
     def figure(self, name: str, title: str, caption: str, make: Callable[[], Figure]) -> str:
         return embed_figure(self.figdir, name, title, caption, make)
 
+    def variants_shown(self) -> list[str]:
+        """Every variant, or a sweep's first and last point (as the headline table)."""
+        return self.variants if self.kind != "sweep" else self.sweep_points()
+
     def sweep_points(self) -> list[str]:
         """For figures that cannot show every point of a sweep: its first and last."""
         if self.kind == "sweep" and len(self.variants) > 2:
@@ -92,6 +106,11 @@ class _Report:
         if self.kind == "sweep":
             sections.append(("sweep", "Sweep", self.sweep()))
         sections += [
+            (
+                "when",
+                "When reports came",
+                when_reported(self.res, self.variants_shown(), self.figure),
+            ),
             ("response", "Response time", self.response()),
             ("map", "Map", self.map()),
             ("workload", "Officer workload", self.workload()),
@@ -130,7 +149,9 @@ class _Report:
             "<b>Response time</b> is the time from the report reaching the enforcement unit "
             "to a legal team (at least two officers) on site, in calendar hours: a report "
             "at 22:00 that waits for the morning counts its night. Duty-hour versions are "
-            "in the tables.",
+            'in the tables; <a href="#when">When reports came</a> splits it by whether '
+            "the report came in duty hours, off duty on a workday, or off duty at a weekend "
+            "or holiday.",
             "Incidents that started in the <b>warm-up</b> are left out of every indicator.",
             f"The dashed line in the response-time figure marks the {self.target:g}-hour "
             "target; the dotted line marks 90%.",
@@ -161,14 +182,14 @@ class _Report:
         s = by_variant(self.res, "all", inds)
         if s.empty:
             return '<p class="missing">No indicators: every run failed.</p>'
-        variants = self.variants if self.kind != "sweep" else self.sweep_points()
+        variants = self.variants_shown()
         note = (
             "<p>First and last sweep points; every point is in the "
             '<a href="#sweep">sweep table</a>.</p>'
             if variants != self.variants
             else ""
         )
-        return note + _indicator_table(s, inds, variants)
+        return note + indicator_table(s, inds, variants)
 
     def differences(self) -> str:
         d = self.res.differences
@@ -198,7 +219,7 @@ class _Report:
         )
 
     def response(self) -> str:
-        vs = self.variants if self.kind != "sweep" else self.sweep_points()
+        vs = self.variants_shown()
         parts = [
             self.figure(
                 "response_ecdf",
@@ -273,7 +294,7 @@ class _Report:
         wide = s.set_index(["group", "variant"])
         rows = [
             f"<tr><th>{escape(g)}</th>"
-            f"{estimate_cells(wide, indicator, [(g, v) for v in vs], _ESTIMATE)}</tr>"
+            f"{estimate_cells(wide, indicator, [(g, v) for v in vs], ESTIMATE)}</tr>"
             for g in groups
         ]
         return f"<p>{escape(label(indicator)).capitalize()} by {scope}:</p>" + table(
@@ -321,6 +342,7 @@ class _Report:
             "included. Right: the working hours alone, per officer, to compare units.",
             lambda: F.workload_by_unit(self.res, variants=self.sweep_points()),
         )
+        fig += rota_cost(self.res, self.variants_shown())
         off = self.res.officers
         if off.empty:
             return fig
@@ -569,7 +591,7 @@ class _Report:
         ]
         return (
             "<details><summary>Every indicator at scope <code>all</code> (mean and 95% "
-            "interval)</summary>" + _indicator_table(s, inds, self.variants) + "</details>"
+            "interval)</summary>" + indicator_table(s, inds, self.variants) + "</details>"
             "<details><summary>What each indicator means (the names are the columns of "
             "<code>summary.csv</code>; the per-incident quantities are what staffing targets "
             "and pooled quantiles are taken of)</summary>"
@@ -579,16 +601,6 @@ class _Report:
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def _indicator_table(s: pd.DataFrame, inds: Sequence[str], variants: Sequence[str]) -> str:
-    wide = s.set_index(["indicator", "variant"])
-    rows = [
-        f"<tr><th>{escape(label(ind))}</th>"
-        f"{estimate_cells(wide, ind, [(ind, v) for v in variants], _ESTIMATE)}</tr>"
-        for ind in inds
-    ]
-    return table(["indicator", *variants], rows)
 
 
 def _flatten(d: dict[str, Any], prefix: str = "") -> dict[str, Any]:

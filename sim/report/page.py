@@ -21,12 +21,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..experiment.folder import make_folder, write_file
-from ..stats.catalogue import fmt, fmt_interval, possible
+from ..stats.catalogue import fmt, fmt_interval, label, possible
 from .geography import NoData
 
 PNG_DPI = 150
 CSS_PX_PER_INCH = 100  # PNGs are shown at 150 / 100 = 1.5 device pixels per CSS pixel
 NO_VALUE = "–"
+ESTIMATE = ("mean", "ci95_low", "ci95_high")  # the summary's columns of a value cell
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial,
@@ -151,6 +152,18 @@ def estimate_cells(
         value_cell(name, *wide.loc[key, list(columns)]) if key in wide.index else td(NO_VALUE)
         for key in keys
     )
+
+
+def indicator_table(s: pd.DataFrame, inds: Sequence[str], variants: Sequence[str]) -> str:
+    """Rows = indicators, columns = variants: each value with its interval, from
+    ``summary`` rows of one scope (``tables.by_variant``)."""
+    wide = s.set_index(["indicator", "variant"])
+    rows = [
+        f"<tr><th>{escape(label(ind))}</th>"
+        f"{estimate_cells(wide, ind, [(ind, v) for v in variants], ESTIMATE)}</tr>"
+        for ind in inds
+    ]
+    return table(["indicator", *variants], rows)
 
 
 def num(x: Any, digits: int = 2) -> str:

@@ -57,7 +57,7 @@ def _rows(model: type[BaseModel], prefix: str, rows: list[str]) -> None:
         kind = _choices(registry.names()) if registry else _type_name(ann)
         rows.append(f"| `{path}` | {kind} | {_default(field)} | {doc} |")
         if nested is not None:
-            sub = {"dict": f"{path}.<name>.", "model": f"{path}."}[container]
+            sub = {"dict": f"{path}.<name>.", "list": f"{path}[].", "model": f"{path}."}[container]
             _rows(nested, sub, rows)
 
 
@@ -68,6 +68,8 @@ def _nested_model(ann: Any) -> tuple[type[BaseModel] | None, str]:
         return ann, "model"
     if origin is dict and args and _is_model(args[1]):
         return args[1], "dict"
+    if origin is list and args and _is_model(args[0]):
+        return args[0], "list"
     if origin in (typing.Union, types.UnionType):
         for a in args:
             if _is_model(a):

@@ -108,6 +108,97 @@ class County(_Model):
         return self
 
 
+def _iso_date(value: Any) -> Any:
+    """A calendar date written as ``2019-02-04`` (YAML reads it as a date) or as that
+    text; never a number (pydantic would read 1549238400 as seconds since 1970)."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("must be a date such as 2019-02-04, without a time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError("must be a date such as 2019-02-04")
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+MAX_MULTIPLIER = 1000.0
+"""Largest arrival-rate multiplier: a thousandfold surge is already far beyond any
+published pattern, and the bound keeps every product of multipliers finite."""
+Multiplier = Annotated[Number, Field(ge=0, le=MAX_MULTIPLIER)]
+
+
+class ProfileWindow(_Model):
+    """Dated days on which the arrival rate is multiplied: a campaign, a festival."""
+
+    name: str = Field("", max_length=100, description="What the window is (for reports).")
+    first: Date = Field(description="First day of the window.")
+    last: Date | None = Field(None, description="Last day of the window (default: `first`).")
+    multiplier: Multiplier = Field(description="Multiplier of the rate on those days.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ProfileWindow:
+        if self.last is not None and self.last < self.first:
+            raise ValueError("last must not be before first")
+        return self
+
+
+_PROFILE_LENGTHS = {
+    "hour_of_day": (24, "hour 0-23"),
+    "day_of_week": (7, "day mon-sun"),
+    "month_of_year": (12, "month jan-dec"),
+}
+
+
+class ArrivalProfile(_Model):
+    """An incident type's rate at time t is ``rate_per_day`` x hour_of_day[hour] x
+    day_of_week[weekday] x month_of_year[month] x every window covering the date. A public
+    holiday of `calendar` counts as a Sunday and a day worked in lieu as a Monday (work,
+    not the weekday, is what moves discharges and building sites)."""
+
+    hour_of_day: list[Multiplier] = Field(
+        default_factory=lambda: [1.0] * 24,
+        description="24 multipliers, hours 0-23 (hour 0 starts at midnight); default all 1.",
+    )
+    day_of_week: list[Multiplier] = Field(
+        default_factory=lambda: [1.0] * 7, description="7 multipliers, mon..sun; default all 1."
+    )
+    month_of_year: list[Multiplier] = Field(
+        default_factory=lambda: [1.0] * 12,
+        description="12 multipliers, jan..dec (dates from `calendar.start_date`); default all 1.",
+    )
+    windows: list[ProfileWindow] = Field(
+        default_factory=list, max_length=50, description="Dated surges or lulls; they multiply."
+    )
+    normalise: Bool = Field(
+        True,
+        description="`true`: the multipliers are scaled so their mean over the simulated "
+        "horizon is 1, so the expected count of the run stays `rate_per_day` x weight x "
+        "`horizon_days` and the profile only moves incidents in time; `false`: the rate is "
+        "`rate_per_day` times the multipliers as written.",
+    )
+
+    @field_validator("hour_of_day", "day_of_week", "month_of_year")
+    @classmethod
+    def _shape(cls, values: list[float], info: Any) -> list[float]:
+        return _profile_shape(values, info.field_name, "no incident could ever start")
+
+
+def _profile_shape(values: list[float], field: str, never: str) -> list[float]:
+    """A profile list of ``field`` holds one multiplier per hour, weekday or month and is not
+    all zero (``never`` says what could then not happen)."""
+    n, each = _PROFILE_LENGTHS[field]
+    if len(values) != n:
+        raise ValueError(f"must hold {n} multipliers, one per {each} (got {len(values)})")
+    if not any(values):
+        raise ValueError(f"must not be all zero ({never})")
+    return values
+
+
 def _job_time(kind: type[Lognormal | Gamma], mean: float, description: str) -> Any:
     """A job's time on site or on paperwork: by default right-skewed, CV 0.5."""
     dist = kind.model_fields["dist"].annotation.__args__[0]  # type: ignore[union-attr]
@@ -143,6 +234,11 @@ class IncidentType(_Model):
         description="Officers this type needs on site (default `enforcement.team_size`; 1 "
         "for, e.g., a follow-up visit).",
     )
+    arrival_profile: ArrivalProfile | None = Field(
+        None,
+        description="When in the day, week and year incidents of this type start; `null` = "
+        "at the same rate at every hour.",
+    )
 
     @field_validator("severity_mix")
     @classmethod
@@ -151,24 +247,6 @@ class IncidentType(_Model):
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"must sum to 1 (sums to {total:g})")
         return mix
-
-
-def _iso_date(value: Any) -> Any:
-    """A calendar date written as ``2019-02-04`` (YAML reads it as a date) or as that
-    text; never a number (pydantic would read 1549238400 as seconds since 1970)."""
-    if isinstance(value, dt.datetime):
-        raise ValueError("must be a date such as 2019-02-04, without a time")
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValueError("must be a date such as 2019-02-04")
-
-
-Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 class Holiday(_Model):
@@ -237,6 +315,68 @@ class OnCall(_Model):
     )
 
 
+class DutyTeam(_Model):
+    """A team of officers on duty in turn, drawn from a unit's or a county's officers."""
+
+    officers: Int = Field(ge=1, description="Officers in the team at any one time.")
+    per: Literal["unit", "county"] = Field(
+        "unit",
+        description="`unit`: each unit has its own team, from its own officers; `county`: one "
+        "team (县局值班) from all the county's officers serves every unit of the county that "
+        "has no one of its own on duty (recorded per report, not counted as mutual aid).",
+    )
+
+
+class NightOnCall(DutyTeam):
+    """Who may be called out off duty: a team on call for a day, rotating daily."""
+
+    handover_hour: Number = Field(
+        8.5, ge=0, lt=24, description="Hour of day at which one day's on-call team hands over."
+    )
+
+
+class Rota(_Model):
+    """How the officers of a unit share the duty: pieces that combine; the default (all
+    null, false or 0) is every officer on the unit's weekly calendar and every officer on
+    call whenever off duty."""
+
+    weekend_team: DutyTeam | None = Field(
+        None,
+        description="Regular duty (the `shifts`) on the days off of the office week (weekend "
+        "days and public holidays), by a team rotating weekly through the officers; default "
+        "none.",
+    )
+    night_on_call: NightOnCall | None = Field(
+        None,
+        description="Only this team, rotating daily, may be called out off duty; default "
+        "(null) every officer off duty is on call.",
+    )
+    staggered_week: Bool = Field(
+        False,
+        description="Seven-day staggered week: each officer works `len(weekdays)` days of 7 "
+        "(the `shifts`), days off staggered across the unit's officers so every day is "
+        "covered; public holidays are worked like any day.",
+    )
+    max_callouts_per_week: Int | None = Field(
+        None,
+        ge=0,
+        description="Most call-outs (jobs) per officer per run week (Monday to Sunday); "
+        "default no limit.",
+    )
+    rest_after_callout_hours: Number = Field(
+        0.0,
+        ge=0,
+        description="After returning to base from an off-duty call-out an officer is not "
+        "available (neither dispatched nor called) for this long; default 0.",
+    )
+
+    @model_validator(mode="after")
+    def _one_week(self) -> Rota:
+        if self.staggered_week and self.weekend_team is not None:
+            raise ValueError("a staggered week covers every day: leave weekend_team null")
+        return self
+
+
 def _office_hours() -> list[Shift]:
     return [Shift(start_hour=8.5, end_hour=12.0), Shift(start_hour=13.5, end_hour=17.5)]
 
@@ -255,6 +395,7 @@ class Duty(_Model):
         description="Days with duty windows; day 0 of the run is a Monday.",
     )
     on_call: OnCall = Field(default_factory=OnCall)
+    rota: Rota = Field(default_factory=Rota)
 
     @field_validator("shifts")
     @classmethod
@@ -263,6 +404,12 @@ class Duty(_Model):
             if b.start_hour < a.end_hour:
                 raise ValueError("must be in order and must not overlap")
         return shifts
+
+    @model_validator(mode="after")
+    def _rota_needs_shifts(self) -> Duty:
+        if self.always and self.rota != Rota():
+            raise ValueError("a unit on duty around the clock has no rota: leave rota out")
+        return self
 
 
 class Patrol(_Model):
@@ -342,6 +489,26 @@ class Citizens(_Model):
     channel_ease_multiplier: Number = Field(
         1.0, ge=0, description="Effect of easy feedback channels on the report rate."
     )
+    hour_of_day: list[Multiplier] | None = Field(
+        None,
+        description="24 multipliers of the report hazard, hours 0-23 (people report when "
+        "they are awake); divided by their mean, so the hazard over a whole day stays "
+        "`report_rate_per_day`. `null` = the same hazard at every hour.",
+    )
+    day_of_week: list[Multiplier] | None = Field(
+        None,
+        description="7 multipliers of the report hazard, mon..sun (a public holiday of "
+        "`calendar` counts as a Sunday, a day worked in lieu as a Monday); divided by their "
+        "mean, so the hazard over a Monday-Sunday week stays 7 x `report_rate_per_day`. "
+        "`null` = the same hazard on every day.",
+    )
+
+    @field_validator("hour_of_day", "day_of_week")
+    @classmethod
+    def _shape(cls, values: list[float] | None, info: Any) -> list[float] | None:
+        if values is None:
+            return None
+        return _profile_shape(values, info.field_name, "no report could ever be made")
 
 
 class Sensors(_Model):

@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from ..errors import ScenarioError
-from ..experiment.folder import make_folder, read_saved, write_file
+from ..experiment.folder import dump_yaml, make_folder, read_saved, write_file
 from ..scenario.reading import parse_yaml
 
 TABLES = ("table", "totals", "curves", "allocation")
@@ -52,10 +51,7 @@ class Staffing:
                 write_file(folder / FILES[name], partial(df.to_csv, index=False))
         meta = {**self.manifest, "label": self.label, "limit": self.limit}
         write_file(folder / "manifest.json", json.dumps(meta, indent=2) + "\n")
-        write_file(
-            folder / "scenario.yaml",
-            yaml.safe_dump(self.scenario, sort_keys=False, allow_unicode=True),
-        )
+        write_file(folder / "scenario.yaml", dump_yaml(self.scenario))
         return folder
 
 

@@ -9,7 +9,9 @@ Grammar::
 
     TARGET := STAT "(" QUANTITY [ "|" FILTER { "," FILTER } ] ")" ("<=" | "<") NUMBER
     STAT   := mean | median | p<q>          (q in (0, 100), e.g. p90, p95, p99.5)
-    FILTER := severity=V | type=V | county=V | township=V   (V may list values "a/b")
+    FILTER := severity=V | type=V | county=V | township=V | reported_when=V
+              (V may list values "a/b"; reported_when: on_duty, off_duty_weekday,
+              weekend_holiday)
 
 QUANTITY is a per-incident quantity of the indicator catalogue
 (``sim.stats.catalogue.QUANTITIES``: its record columns, label and unit).
@@ -32,8 +34,9 @@ import pandas as pd
 from ..errors import ScenarioError
 from ..scenario.schema import SEVERITIES
 from ..stats.catalogue import QUANTITIES
+from ..world.periods import REPORT_PERIODS
 
-FILTERS = ("severity", "type", "county", "township")
+FILTERS = ("severity", "type", "county", "township", "reported_when")
 _TARGET = re.compile(r"^\s*([A-Za-z][\w.]*)\s*\((.*)\)\s*(<=|<|>=|>|==|=)\s*(\S+)\s*$", re.S)
 _QUANTILE = re.compile(r"^p(\d+(?:\.\d+)?)$")
 _FIELD = "--target"
@@ -131,7 +134,8 @@ def parse_target(
         raise ScenarioError(
             _FIELD, f"unknown quantity {quantity!r} (expected one of {', '.join(QUANTITIES)})"
         )
-    known = {"severity": severities, "type": types, "county": counties, "township": townships}
+    known = {"severity": severities, "type": types, "county": counties, "township": townships,
+             "reported_when": REPORT_PERIODS}  # fmt: skip
     filters = _filters(filter_text, known) if filter_text.strip() else ()
     return Target(text.strip(), stat, q, quantity, filters, limit, op == "<")
 

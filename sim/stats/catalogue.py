@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 
 from ..registry import CHANNELS
+from ..world.periods import OFF_DUTY_WEEKDAY, ON_DUTY, REPORT_PERIODS, WEEKEND_HOLIDAY
 
 # number formats: how a value is written
 SHARE = "share"  # a fraction, written as a percentage
@@ -64,6 +65,45 @@ def _found_by_row(channel: str) -> tuple:
 
 
 _FOUND_BY = tuple(_found_by_row(c) for c in CHANNELS.names())
+
+# when a report came (the record column ``reported_when``): short words for tables and
+# figures, and the full condition for the glossary
+PERIOD_LABELS = {
+    ON_DUTY: "office hours",
+    OFF_DUTY_WEEKDAY: "workday nights",
+    WEEKEND_HOLIDAY: "weekends & holidays",
+}
+_PERIOD_MEANS = {
+    ON_DUTY: "in its office hours (its duty calendar and the public holidays; a rota's "
+    "weekend team or on-call officers do not make office hours, so every rota splits the "
+    "same reports alike)",
+    OFF_DUTY_WEEKDAY: "outside its office hours on a workday",
+    WEEKEND_HOLIDAY: "outside its office hours on a Saturday or Sunday (not worked in lieu) "
+    "or a public holiday",
+}
+
+
+def _period_rows(statistic: str) -> tuple:
+    """One row per report period of a statistic split by when the report reached its unit:
+    ``share`` of reports, mean ``response``, mean ``wait`` for a team."""
+    rows = []
+    for p in REPORT_PERIODS:
+        words, means = PERIOD_LABELS[p], _PERIOD_MEANS[p]
+        rows.append({
+            "share": (f"share_reported_{p}", f"reports that came {words}", "%", SHARE, NEITHER,
+                      f"Share of reports that reached their unit {means}."),
+            "response": (f"response_h_mean_{p}", f"response time, mean: {words}",
+                         "h", HOURS, LOWER,
+                         f"Mean response time of the attended reports that reached their unit "
+                         f"{means}."),
+            "wait": (f"team_wait_h_mean_{p}", f"wait for a legal team, mean: {words}",
+                     "h", HOURS, LOWER,
+                     f"Mean hours to a legal team formed, reports that reached their unit "
+                     f"{means}."),
+        }[statistic])  # fmt: skip
+    return tuple(rows)
+
+
 _ROWS = (
     # name, label, unit, format, better, meaning; in the order of the report's full table
     ("incidents", "incidents in the measured window", "", COUNT, NEITHER,
@@ -87,8 +127,11 @@ _ROWS = (
      "Response time counting only the unit's duty hours."),
     ("response_working_h_p90", "response time in duty hours, p90", "duty h", HOURS, LOWER,
      "90th percentile of the response time in duty hours."),
+    *_period_rows("response"),
     ("team_wait_h_mean", "wait for a legal team, mean", "h", HOURS, LOWER,
      "Hours from a report to a legal team formed (before it travels)."),
+    *_period_rows("wait"),
+    *_period_rows("share"),
     ("start_to_arrival_h_mean", "incident start to team on site, mean", "h", HOURS, LOWER,
      "Hours from the pollution starting to a legal team on site: discovery, hand-over, response."),
     ("pollution_hours_total", "pollution-hours, total", "h", HOURS, LOWER,
@@ -125,6 +168,8 @@ _ROWS = (
      "Share of duty hours taken by diverted (non-enforcement) work."),
     ("overtime_hours_mean", "overtime per officer", "h", HOURS, LOWER,
      "Hours worked outside duty hours, mean over officers."),
+    ("callouts_per_officer_week", "call-outs per officer-week", "", RATIO, LOWER,
+     "Times an officer was called out off duty, per officer and week of the measured window."),
     ("inspections_planned", "planned inspections", "", COUNT, NEITHER,
      "Planned inspections due after the warm-up."),
     ("inspections_done_share", "planned inspections done", "%", SHARE, HIGHER,
@@ -169,8 +214,10 @@ HEADLINE: tuple[str, ...] = (
     "response_h_mean",
     "response_h_median",
     "response_h_p90",
+    *(f"response_h_mean_{p}" for p in REPORT_PERIODS),
     "response_working_h_mean",
     "team_wait_h_mean",
+    *(f"team_wait_h_mean_{p}" for p in REPORT_PERIODS),
     "two_person_compliance",
     "share_waited_for_partner",
     "share_borrowed",
@@ -187,7 +234,15 @@ HEADLINE: tuple[str, ...] = (
     "inspection_share_of_duty",
     "diverted_share_of_duty",
     "overtime_hours_mean",
+    "callouts_per_officer_week",
 )
+# when reports came and what it did to them (the report's section of that name)
+WHEN_REPORTED: tuple[str, ...] = tuple(
+    f"{stat}_{p}" for stat in ("share_reported", "response_h_mean", "team_wait_h_mean")
+    for p in REPORT_PERIODS
+)  # fmt: skip
+# what a duty rota costs the officers, per variant
+ROTA_COST: tuple[str, ...] = ("overtime_hours_mean", "callouts_per_officer_week")
 # a sweep's table, of which its figure draws the first SWEEP_FIGURE
 SWEEP: tuple[str, ...] = (
     "response_h_mean",

@@ -12,9 +12,11 @@ import numpy as np
 import pandas as pd
 
 from ..registry import CHANNELS
+from ..world.periods import REPORT_PERIODS
 
 INCIDENT_SCOPES = ("county", "unit", "township", "type", "severity")
 OFFICER_SCOPES = ("county", "unit")
+WEEK_H = 168.0
 WORK_COLUMNS = ("onsite_hours", "travel_hours", "paperwork_hours", "inspection_hours")
 INCIDENT_COLUMNS = (
     "start_h",
@@ -86,8 +88,27 @@ def incident_indicators(
     }
 
 
-def officer_indicators(off: pd.DataFrame) -> dict[str, float]:
+def period_indicators(inc: dict[str, np.ndarray]) -> dict[str, float]:
+    """Share of reports, mean response and mean wait for a team by when the report came
+    (``REPORT_PERIODS``; ``reported_when`` holds its codes). City-wide only: split three
+    ways, a township's few reports would give numbers too noisy to read."""
+    reported = ~np.isnan(inc["reported_h"])
+    attended = ~np.isnan(inc["arrived_h"])
+    formed = ~np.isnan(inc["team_formed_h"])
+    response = inc["arrived_h"] - inc["reported_h"]
+    wait = inc["team_formed_h"] - inc["reported_h"]
+    out: dict[str, float] = {}
+    for k, period in enumerate(REPORT_PERIODS):
+        mine = inc["reported_when"] == k
+        out[f"share_reported_{period}"] = _share((mine & reported).sum(), reported.sum())
+        out[f"response_h_mean_{period}"] = _mean(response[mine & attended])
+        out[f"team_wait_h_mean_{period}"] = _mean(wait[mine & formed])
+    return out
+
+
+def officer_indicators(off: pd.DataFrame, window_hours: tuple[float, float]) -> dict[str, float]:
     """Workload indicators over a set of officers (one replication)."""
+    weeks = (window_hours[1] - window_hours[0]) / WEEK_H
     util = off["utilisation"].to_numpy()
     working = off[list(WORK_COLUMNS)].to_numpy().sum()
     duty = off["duty_hours"].sum()
@@ -102,6 +123,7 @@ def officer_indicators(off: pd.DataFrame) -> dict[str, float]:
         "inspection_share_of_duty": _share(off["inspection_hours"].sum(), duty),
         "diverted_share_of_duty": _share(off["diverted_hours"].sum(), duty),
         "overtime_hours_mean": _mean(off["overtime_hours"].to_numpy()),
+        "callouts_per_officer_week": _mean(off["callouts"].to_numpy(dtype=float)) / weeks,
     }
 
 
@@ -122,13 +144,15 @@ def summarise_replication(
     kept = incidents[~incidents["in_warmup"].to_numpy()]
     arrays = {c: kept[c].to_numpy(dtype=float) for c in INCIDENT_COLUMNS}
     arrays["channel"] = kept["channel"].cat.codes.to_numpy()  # CHANNELS order; -1 none
+    when = kept["reported_when"].cat.set_categories(REPORT_PERIODS).cat.codes.to_numpy()
     rows: list[tuple[str, str, str, float]] = []
 
     def add(scope: str, group: str, values: dict[str, float]) -> None:
         rows.extend((scope, group, k, v) for k, v in values.items())
 
     add("all", "all", incident_indicators(arrays, window_hours))
-    add("all", "all", officer_indicators(officers))
+    add("all", "all", period_indicators({**arrays, "reported_when": when}))
+    add("all", "all", officer_indicators(officers, window_hours))
     add("all", "all", inspection_indicators(inspections[~inspections["in_warmup"]]))
     for scope in INCIDENT_SCOPES:
         labels = kept[scope]
@@ -138,7 +162,7 @@ def summarise_replication(
             add(scope, str(group), incident_indicators(part, window_hours))
     for scope in OFFICER_SCOPES:
         for group, part in officers.groupby(scope, observed=True, sort=True):
-            add(scope, str(group), officer_indicators(part))
+            add(scope, str(group), officer_indicators(part, window_hours))
     return pd.DataFrame(rows, columns=["scope", "group", "indicator", "value"])
 
 

@@ -241,10 +241,23 @@ def markdown(
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def main(
+    argv: list[str] | None = None, parser_class: type[argparse.ArgumentParser] | None = None
+) -> int:
     """Run the suite, write the document; 0 if every check passes and every broken
-    run is caught, 1 otherwise."""
-    parser = argparse.ArgumentParser(
+    run is caught, 1 otherwise. ``parser_class``: the command line's, whose usage errors
+    are one line."""
+    parser = (parser_class or argparse.ArgumentParser)(
         prog="enforcement-sim validate-model",
         description="Validate the model against queueing theory and write docs/validation.md.",
     )
@@ -259,7 +272,9 @@ def main(argv: list[str] | None = None) -> int:
         help="where to write the markdown (default: docs/validation.md of the checkout, "
         "or validation.md in the current folder when installed)",
     )
-    parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    parser.add_argument(
+        "--workers", type=_workers, default=None, help="processes (default: all cores)"
+    )
     args = parser.parse_args(argv)
     suite = cases(long=args.long)
     broken = broken_cases()

@@ -22,6 +22,8 @@ from .duty import DutyCalendar
 from .geo import great_circle_km
 from .grid import GridLayout, build_grid
 from .layouts import generate_units
+from .rota import DutyRota, RotaUnit, build_rota, office_calendar
+from .windows import WindowCalendar
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,10 @@ class UnitLayout:
     townships: tuple[int, ...]
     officer_homes: tuple[int, ...]  # the point each officer is posted at
     duty: Duty
-    calendar: DutyCalendar
+    calendar: DutyCalendar | WindowCalendar  # when someone may serve the unit on duty
+    # the unit's office hours (its duty calendar and holidays, without the rota): what a
+    # report's time is classified by, so every rota variant splits the same reports alike
+    office: DutyCalendar | WindowCalendar
     on_call: frozenset[int]  # severity indices that call officers out off duty
     diverted_share: float
     neighbours: tuple[int, ...]  # other units, nearest base first, for mutual aid
@@ -57,6 +62,7 @@ class World:
     unit_of_township: np.ndarray  # int index into units
     road_km: np.ndarray  # [point, point] one-way road km (townships are points 0..T-1)
     grid: GridLayout  # patrol capacity and sensor coverage per township
+    rota: DutyRota | None = None  # each officer's duty; None: the default rota
 
     @property
     def n_townships(self) -> int:
@@ -119,9 +125,26 @@ def build_world(loaded: LoadedScenario) -> World:
     strength = grid.source_hours_per_grid_week()
     shift = sc.enforcement.burden_shifting
 
+    cache: dict = {}  # calendars of the same windows are one object
+    rota = build_rota(
+        sc,
+        [
+            RotaUnit(
+                d[0],
+                d[2],
+                d[1].duty or sc.duty,
+                len(d[6]),
+                f"units.{d[0]}.duty" if d[1].duty else "duty",
+            )
+            for d in drafts
+        ],  # fmt: skip
+        cache,
+    )
     units = []
     for u, (uname, unit, county, base, base_point, coverage, homes) in enumerate(drafts):
         duty = unit.duty or sc.duty
+        office = office_calendar(duty, sc, cache)
+        calendar = rota.service[u] if rota else office
         dist = road_km[base_point, base_points]
         order = [v for v in np.argsort(dist, kind="stable") if v != u]
         units.append(
@@ -134,7 +157,8 @@ def build_world(loaded: LoadedScenario) -> World:
                 townships=tuple(index[t] for t in coverage),
                 officer_homes=tuple(homes),
                 duty=duty,
-                calendar=DutyCalendar.from_spec(duty),
+                calendar=calendar,
+                office=office,
                 on_call=frozenset(SEVERITIES.index(s) for s in duty.on_call.severities),
                 diverted_share=_diverted_share(
                     sc.enforcement.diverted_share
@@ -160,6 +184,7 @@ def build_world(loaded: LoadedScenario) -> World:
         unit_of_township=np.array([unit_index[covered_by[n]] for n in names], dtype=np.int64),
         road_km=road_km,
         grid=grid,
+        rota=rota,
     )
 
 

@@ -99,6 +99,19 @@ class DutyCalendar:
             return t < (week - 1) * WEEK_H + self.ends[-1]
         return t < week * WEEK_H + self.ends[i]
 
+    def on_duty_many(self, t: np.ndarray) -> np.ndarray:
+        """:meth:`on_duty` for an array of times, the same float operations."""
+        t = np.asarray(t, dtype=float)
+        if self.always:
+            return np.ones(t.shape, dtype=bool)
+        starts, ends = np.asarray(self.starts), np.asarray(self.ends)
+        week = np.floor(t / WEEK_H)
+        i = np.searchsorted(starts, t - week * WEEK_H, side="right") - 1
+        end = np.where(
+            i < 0, (week - 1) * WEEK_H + ends[-1], week * WEEK_H + ends[np.maximum(i, 0)]
+        )
+        return t < end
+
     def next_start(self, t: float) -> float:
         """The first window start strictly after ``t`` (inf if always on duty).
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache, wraps
+from functools import lru_cache, partial, wraps
 from typing import Any
 
 import matplotlib as mpl
@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 from matplotlib import patheffects
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.text import Text
+from matplotlib.ticker import FixedFormatter, FuncFormatter, PercentFormatter
 
 from ...experiment.results import Results
 from ...stats.catalogue import is_share
@@ -62,13 +63,47 @@ def styled(fn: Callable[..., Figure]) -> Callable[..., Figure]:
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Figure:
         with mpl.rc_context(MPL_STYLE):
-            return fn(*args, **kwargs)
+            return as_written(fn(*args, **kwargs))
 
     wrapper.is_figure = True  # type: ignore[attr-defined]  # what tests/test_report.py looks for
     return wrapper
 
 
 @lru_cache(maxsize=1)
+def plain(text: str) -> str:
+    """``text`` drawn as written: a ``$`` would start matplotlib's mathtext."""
+    return text.replace("$", r"\$")
+
+
+def as_written(fig: Figure) -> Figure:
+    """Every text of ``fig`` (titles, labels, legends, annotations, fixed tick labels)
+    drawn as written. The figures draw no mathtext of their own, so a ``$`` is always
+    part of a user's name (a township, county, unit, variant or target) and must not
+    start mathtext, which fails outright on most text between two of them."""
+    if getattr(fig, "_as_written", False):  # a figure function drawn inside another
+        return fig
+    fig._as_written = True  # type: ignore[attr-defined]
+    for text in fig.findobj(Text):
+        if "$" in text.get_text():
+            text.set_text(plain(text.get_text()))
+    seen: set[int] = set()  # shared axes share their formatters
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for fmt in (axis.get_major_formatter(), axis.get_minor_formatter()):
+                if id(fmt) in seen:
+                    continue
+                seen.add(id(fmt))
+                if isinstance(fmt, FixedFormatter):
+                    fmt.seq = [plain(str(s)) for s in fmt.seq]
+                elif isinstance(fmt, FuncFormatter):  # also what set_ticks(labels=) makes
+                    fmt.func = partial(_plain_call, fmt.func)
+    return fig
+
+
+def _plain_call(func: Callable[..., Any], x: Any, pos: Any = None) -> str:
+    return plain(str(func(x, pos)))
+
+
 def cjk_font() -> str | None:
     """A font with Chinese glyphs that matplotlib can use, or None.
 
