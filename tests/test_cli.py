@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 import yaml
 
 import sim
@@ -170,6 +171,22 @@ def test_a_variant_replaces_a_distribution_whole(tmp_path):
     assert loaded.scenario.discovery.handover_hours["patrol"].mean == 2
 
 
+DEFAULT_VARIANTS = {"baseline", "stationed", "squadron", "central", "integrated", "weekend_team"}
+
+
+def test_compare_with_no_scenario_runs_the_bundled_comparison(tmp_path, capsys):
+    """The fast half of the next test: the bundled comparison, without its report (the
+    report of a comparison is checked in tests/test_report.py)."""
+    out = tmp_path / "default"
+    argv = ["compare", "--out", str(out), "--replications", "2", "--jobs", "2", "--quiet",
+            "--no-report", "--set", "horizon_days=40", "--set", "warmup_days=5"]  # fmt: skip
+    assert main(argv) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert str(out) in last and not (out / "report.html").exists()
+    assert set(json.loads((out / "summary.json").read_text())) == DEFAULT_VARIANTS
+
+
+@pytest.mark.slow
 def test_compare_with_no_scenario_ends_with_the_path_of_a_full_report(tmp_path, capsys):
     out = tmp_path / "default"
     argv = ["compare", "--out", str(out), "--replications", "2", "--jobs", "2", "--quiet",
@@ -181,9 +198,7 @@ def test_compare_with_no_scenario_ends_with_the_path_of_a_full_report(tmp_path, 
     html = report.read_text()
     assert html.count("<img") >= 6 and html.count("<table") >= 4
     assert 'src="http' not in html and "<script" not in html  # self-contained
-    assert {"baseline", "stationed", "squadron", "central", "integrated"} <= set(
-        json.loads((out / "summary.json").read_text())
-    )
+    assert set(json.loads((out / "summary.json").read_text())) == DEFAULT_VARIANTS
 
 
 def test_the_command_line_and_the_api_run_the_same_options_to_the_same_results(

@@ -83,18 +83,22 @@ def sweep_file(tmp_path: Path, points: int) -> Path:
         {
             "base": str(EXAMPLES / "pujiang_squadrons.yaml"),
             "replications": 2,
-            "grid": {"travel.speed_kmh": list(range(30, 30 + points)), "horizon_days": [60]},
+            "grid": {
+                "travel.speed_kmh": list(range(30, 30 + points)),
+                "horizon_days": [30],
+                "warmup_days": [5],
+            },
         },
     )
 
 
 def test_a_killed_sweep_restarts_and_ends_with_the_same_tables(tmp_path):
-    plan = sweep_file(tmp_path, 25)
+    plan = sweep_file(tmp_path, 16)
     whole = sim.sweep(plan, out=tmp_path / "whole", jobs=1)
     out = tmp_path / "killed"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "sim", "sweep", str(plan), "--out", str(out), "--jobs", "1",
-           "--quiet"]  # fmt: skip
+           "--quiet", "--no-report"]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.time() + 60
     while time.time() < deadline and len(list((out / "runs").glob("*/done"))) < 5:
@@ -102,7 +106,7 @@ def test_a_killed_sweep_restarts_and_ends_with_the_same_tables(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     finished = len(list((out / "runs").glob("*/done")))
-    assert 5 <= finished < 50, "the sweep must be killed part-way for the test to mean anything"
+    assert 5 <= finished < 32, "the sweep must be killed part-way for the test to mean anything"
     assert not (out / "sweep.parquet").exists()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

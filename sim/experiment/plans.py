@@ -17,7 +17,6 @@ from typing import Annotated, Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from scipy.stats import qmc
 
 from ..errors import ScenarioError
 from ..scenario.files import read_yaml
@@ -160,6 +159,8 @@ def _grid(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:
 
 def _lhs(lhs: Lhs) -> list[dict[str, Any]]:
     keys = list(lhs.ranges)
+    from scipy.stats import qmc  # a second to import: only for Latin hypercube plans
+
     unit = qmc.LatinHypercube(d=len(keys), seed=lhs.seed).random(lhs.samples)
     lows = np.array([lhs.ranges[k][0] for k in keys])
     highs = np.array([lhs.ranges[k][1] for k in keys])
