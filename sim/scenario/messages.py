@@ -8,6 +8,7 @@ belongs.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import types
 import typing
@@ -67,7 +68,8 @@ def from_validation_error(err: ValidationError, raw: Any, root: type[BaseModel] 
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
         if "input" in first and not isinstance(first["input"], dict | list):
-            msg += f" (got {first['input']!r})"
+            got = first["input"]  # a date as written in the file, not its Python repr
+            msg += f" (got {got.isoformat() if isinstance(got, dt.date) else repr(got)})"
     more = len(errors) - 1
     if more:
         msg += f" (and {more} more error{'s' if more > 1 else ''})"
