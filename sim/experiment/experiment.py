@@ -76,7 +76,11 @@ def run_tables(
             world=world,
         )
     summary = summarise_replication(
-        rec.incidents, rec.inspections, rec.officers, (sc.warmup_hours, sc.horizon_hours)
+        rec.incidents,
+        rec.inspections,
+        rec.officers,
+        (sc.warmup_hours, sc.horizon_hours),
+        rec.grid,
     ).assign(replication=replication)
     timing = pd.DataFrame(
         {"replication": [replication], "wall_s": [time.perf_counter() - started],

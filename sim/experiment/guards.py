@@ -118,6 +118,10 @@ def estimate_size(world: World) -> SizeEstimate:
         duty = _times(unit.calendar.duty_hours_between(0.0, span), hours / span)
         diverted += _times(unit.officers, unit.diverted_share, duty) / task_h
         shifts += 0.0 if unit.calendar.always else _times(len(unit.duty.shifts), days)
+    if world.demand is not None:  # township demand: every task is made, absorbed or not
+        per_week = sum(float(h) for h in world.demand.hours_per_week)
+        task = max(sc.enforcement.township_demand.task_hours.mean, 1e-9)  # type: ignore[union-attr]
+        diverted += _times(per_week, hours / 168.0) / task
     # a report, a release and a return per job; a start and an end per diverted task
     events = 3 * (incidents + inspections) + 2 * diverted + shifts
     mib = _times(incidents, BYTES_PER_INCIDENT) + _times(inspections + diverted, BYTES_PER_JOB)

@@ -27,6 +27,7 @@ from ..world.duty import DutyCalendar
 from .diverted import diverted_tasks
 from .incidents import Incidents
 from .inspections import PlannedInspections
+from .interference import draw_interference, soften
 from .jobs import Jobs
 from .officers import (
     DIVERTED,
@@ -76,6 +77,7 @@ class EnforcementUnits:
         self.env = env
         self.world = world
         self.jobs = Jobs(world, incidents, inspections)
+        self.held_h = self._interference(incidents, streams)
         self.policy = SHORTFALL_POLICIES[sc.enforcement.shortfall_policy]
         self.crosses_units = self.policy.crosses_units
         # fewest free officers of its own with which a unit may send anyone: below it a
@@ -120,8 +122,26 @@ class EnforcementUnits:
     # --- a job's life --------------------------------------------------------------
 
     def report(self, i: int) -> None:
-        """An incident report reaches its unit."""
-        self._queue(i, self.env.now)
+        """An incident report reaches its unit; one the township holds back (township
+        interference) joins the queue only after its hold."""
+        held = self.held_h
+        if held is not None and held[i] > 0:
+            self.env.timeout(held[i]).callbacks.append(lambda e: self._queue(i, e.env.now))
+        else:
+            self._queue(i, self.env.now)
+
+    def _interference(self, incidents: Incidents, streams: Streams) -> list[float] | None:
+        """Township interference, decided per incident up front: softened cases get their
+        shorter time on site now; the hours delayed ones are held back are returned (None
+        when the mechanism is off, and nothing changes)."""
+        drawn = draw_interference(self.world, incidents, streams)
+        if drawn is None:
+            return None
+        jobs = self.jobs
+        jobs.interference = drawn.kind
+        factor = self.world.scenario.enforcement.interference.onsite_factor
+        jobs.onsite_l = soften(jobs.onsite_l, drawn.kind, factor)
+        return drawn.held_h
 
     def _queue(self, job: int, now: float) -> None:
         """1. The job waits in its unit's queue (its partner-wait clock reading noted)."""

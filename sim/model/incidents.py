@@ -20,7 +20,7 @@ import numpy as np
 
 from ..scenario.schema import SEVERITIES
 from ..world.build import World
-from .arrivals import draw_arrivals, rate_shapes
+from .arrivals import draw_arrivals, education_factor, rate_shapes
 from .streams import Streams
 
 
@@ -80,15 +80,33 @@ def generate_incidents(world: World, streams: Streams) -> Incidents:
         paperwork[idx] = spec.paperwork_hours.sample(
             streams.rng(f"incidents.paperwork.{name}"), len(idx)
         )
+    keep = _educated(world, streams, start, kind)
     return Incidents(
-        start_h=start,
-        township=township.astype(np.int64),
-        type=kind.astype(np.int64),
-        severity=severity,
-        self_end_h=self_end,
-        onsite_h=onsite,
-        paperwork_h=paperwork,
+        start_h=start[keep],
+        township=township[keep].astype(np.int64),
+        type=kind[keep].astype(np.int64),
+        severity=severity[keep],
+        self_end_h=self_end[keep],
+        onsite_h=onsite[keep],
+        paperwork_h=paperwork[keep],
     )
+
+
+def _educated(
+    world: World, streams: Streams, start: np.ndarray, kind: np.ndarray
+) -> slice | np.ndarray:
+    """Which incidents still start under the education programme (all without one).
+
+    Thinning: each incident of the stream drawn as without the programme is kept with
+    probability equal to the programme's factor at its start, one uniform per incident on
+    ``incidents.education``. Kept incidents are exactly those of the run without education
+    (same times, places, severities and durations), and a weaker programme keeps a superset
+    of a stronger one's, so comparisons stay paired; thinning a Poisson process by
+    ``f(t)`` is exactly a Poisson process of rate ``rate(t) * f(t)``."""
+    if world.scenario.education is None:
+        return slice(None)
+    u = streams.rng("incidents.education").random(len(start))
+    return u < education_factor(world.scenario, start, kind)
 
 
 Draws = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # start, township, type, u

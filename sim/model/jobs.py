@@ -50,6 +50,9 @@ class Jobs:
         self.county_team: list[int] | np.ndarray = [0] * n  # officers of other units on a
         # county duty or on-call team (not mutual aid)
         self.callout: list[bool] | np.ndarray = [False] * n
+        # per incident, what township interference did (index into interference.KINDS);
+        # None when the mechanism is off, and then no record column shows it
+        self.interference: np.ndarray | None = None
         self.travel_km: list[float] | np.ndarray = [nan] * n
         # on-duty hours, while a report waited, that some but too few officers were free
         # (filled at the end from the partner-wait logs, see EnforcementUnits.finish)

@@ -14,6 +14,7 @@ from ..world.build import World
 from ..world.periods import REPORT_PERIODS, report_periods
 from .incidents import Incidents
 from .inspections import PlannedInspections
+from .interference import KINDS as INTERFERENCE_KINDS
 from .jobs import Jobs
 from .officers import ACTIVITIES, ASSIGNMENT_KINDS, Officer
 
@@ -45,7 +46,7 @@ def incident_table(world: World, inc: Incidents, w: Jobs, replication: int) -> p
     attended = ~np.isnan(formed)
     present = np.where(attended, w.officers_present[:n], 0)
     need = w.need[:n]
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "replication": replication,
             "incident_id": np.arange(n, dtype=np.int64),
@@ -83,6 +84,9 @@ def incident_table(world: World, inc: Incidents, w: Jobs, replication: int) -> p
             "in_warmup": inc.start_h < sc.warmup_hours,
         }
     )
+    if w.interference is not None:  # only with township interference on
+        table["interference"] = _labels(INTERFERENCE_KINDS, w.interference)
+    return table
 
 
 def _working_hours(world: World, unit: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:

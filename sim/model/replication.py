@@ -16,6 +16,7 @@ import simpy
 from ..world.build import World
 from .channels import ChannelDiscovery
 from .discovery import DelayDiscovery, DiscoveryModel
+from .diverted import township_demand_columns
 from .enforcement import EnforcementUnits
 from .incidents import generate_incidents
 from .inspections import generate_inspections
@@ -70,7 +71,7 @@ def simulate(
     discovery.start(env, incidents, streams, enforcement.report)
     events = _run(env, sc.horizon_hours, time_limit_s)
     enforcement.finish()
-    return Records(
+    rec = Records(
         incidents=incident_table(world, incidents, enforcement.jobs, replication),
         inspections=inspection_table(world, inspections, enforcement.jobs, replication),
         officers=officer_table(world, enforcement.officers, replication),
@@ -78,6 +79,9 @@ def simulate(
         grid=grid_table(world, incidents, replication),
         events=events,
     )
+    if world.demand is not None:  # columns of their own, only when township demand is on
+        rec.grid = pd.concat([rec.grid, township_demand_columns(world, streams)], axis=1)
+    return rec
 
 
 def _run(env: simpy.Environment, until: float, time_limit_s: float | None) -> int:

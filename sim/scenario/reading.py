@@ -145,6 +145,19 @@ class _StrictConstructor(SafeConstructor):
             raise ScenarioError(_where(key_node.start_mark), f"key {key!r} is given twice")
         return True
 
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        """A date that does not exist (``2019-02-30``) stays the text it is, so the schema
+        names the field it was given for, rather than the loader crashing."""
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_StrictConstructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", _StrictConstructor.construct_yaml_timestamp
+)
+
 
 def _loader() -> YAML:
     yaml = YAML(typ="safe", pure=True)

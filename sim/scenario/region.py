@@ -92,6 +92,13 @@ def check_scenario(scenario: Scenario) -> None:
             f"must be less than horizon_days ({scenario.warmup_days:g} >= "
             f"{scenario.horizon_days:g})",
         )
+    if scenario.education is not None:
+        for name in scenario.education.rate_multiplier:
+            if name not in scenario.incident_types:
+                raise ScenarioError(
+                    f"education.rate_multiplier.{name}",
+                    "is not an incident type" + did_you_mean(name, scenario.incident_types),
+                )
 
 
 def check_region(scenario: Scenario, towns: tuple[TownshipRow, ...], csv_path: Path) -> None:

@@ -36,6 +36,7 @@ from .time import (  # noqa: F401  (re-exported)
     Calendar,
     Duty,
     DutyTeam,
+    Education,
     Holiday,
     NightOnCall,
     OnCall,
@@ -366,6 +367,40 @@ class BurdenShifting(_Model):
     )
 
 
+class TownshipDemand(_Model):
+    """Diverted work as the townships' demand rather than a share of officers' time: each
+    township generates routine grassroots tasks whether or not any officer is there to take
+    them, more where its grid is weak; the officers posted among the townships absorb them
+    by their deployment model's exposure, and what nobody absorbs is left to the township
+    (recorded, not dropped)."""
+
+    hours_per_week: Number = Field(
+        ge=0,
+        description="Routine grassroots work a township of weight 1.0 generates per calendar "
+        "week, where its grid is at full strength (hours).",
+    )
+    task_hours: Distribution = Field(
+        default_factory=lambda: Lognormal(dist="lognormal", mean=2.0, cv=0.5),
+        description="Length of one task (one officer, or the township's own staff).",
+    )
+    weak_grid_factor: Number = Field(
+        1.0,
+        ge=0,
+        description="Extra demand where the grid does nothing: demand x (1 + factor x "
+        "weakness), weakness = 1 - grid source-inspection hours per grid and week / "
+        "`full_strength_hours_per_grid_week` (at least 0).",
+    )
+    full_strength_hours_per_grid_week: Number = Field(
+        6.0, gt=0, description="Grid strength at which a township generates no extra demand."
+    )
+    exposure: dict[ModelName, Probability] = Field(
+        default_factory=dict,
+        description="Probability that a task reaches an officer of the township's unit, by "
+        "deployment model; default each model's own (stationed 1.0, squadron 0.3, central "
+        "0.1, integrated 0).",
+    )
+
+
 class MutualAid(_Model):
     """When and from where a unit may borrow officers (shortfall policy `borrow`)."""
 
@@ -374,6 +409,36 @@ class MutualAid(_Model):
     )
     max_km: Number | None = Field(
         None, gt=0, description="Only borrow from units whose base is within this road distance."
+    )
+
+
+class Interference(_Model):
+    """Township interference (属地干扰): where the enforcing officers sit in, or answer to,
+    the township, the township may compromise a case — soften it (shorter time on site, no
+    penalty) or delay it (the report waits before the unit may send a team). Decided per
+    incident up front; independent units are immune (see docs/model.md)."""
+
+    probability: Probability = Field(
+        0.0,
+        description="Probability that a case of a fully exposed unit (exposure 1.0, a "
+        "stationed office) is compromised; a unit's own chance is this x its exposure. "
+        "0 (default): off.",
+    )
+    softened_share: Probability = Field(
+        0.5, description="Share of compromised cases softened; the rest are delayed."
+    )
+    onsite_factor: Number = Field(
+        0.5, ge=0, le=1, description="Time on site of a softened case, as a share of its own."
+    )
+    delay_hours: Distribution = Field(
+        default_factory=lambda: Lognormal(dist="lognormal", mean=24.0, cv=1.0),
+        description="Extra hours a delayed case waits before its unit may send a team.",
+    )
+    exposure: dict[ModelName, Probability] = Field(
+        default_factory=dict,
+        description="Exposure to the township by deployment model; default each model's own "
+        "(stationed 1.0, squadron 0.2, central and integrated 0). Units flagged "
+        "`independent` have none.",
     )
 
 
@@ -408,6 +473,16 @@ class Enforcement(_Model):
         description="Length of one piece of diverted work (one officer).",
     )
     burden_shifting: BurdenShifting = Field(default_factory=lambda: BurdenShifting())
+    interference: Interference = Field(
+        default_factory=lambda: Interference(),
+        description="Township interference with cases (属地干扰); off by default.",
+    )
+    township_demand: TownshipDemand | None = Field(
+        None,
+        description="Diverted work as township demand absorbed by posting (see "
+        "docs/model.md); replaces `diverted_share` and `burden_shifting`, which must then be "
+        "off. Default: none (the share-of-time model).",
+    )
 
 
 class Inspections(_Model):
@@ -453,6 +528,11 @@ class Unit(_Model):
     diverted_share: Number | None = Field(
         None, ge=0, le=0.95, description="Overrides `enforcement.diverted_share` for this unit."
     )
+    independent: Bool = Field(
+        False,
+        description="The unit answers to no township (the 2018 reform's independent team): "
+        "immune to `enforcement.interference`.",
+    )
     duty: Duty | None = Field(None, description="Duty calendar overriding the scenario's.")
 
 
@@ -488,6 +568,11 @@ class Scenario(_Model):
     )
     discovery: Discovery = Field(default_factory=Discovery)
     calendar: Calendar = Field(default_factory=Calendar)
+    education: Education | None = Field(
+        None,
+        description="Legal and moral education programme (proposal 4) lowering incident "
+        "rates after a ramp-up; default none (off).",
+    )
     duty: Duty = Field(default_factory=Duty, description="Default duty calendar of officers.")
     travel: Travel = Field(default_factory=Travel)
     enforcement: Enforcement = Field(default_factory=Enforcement)

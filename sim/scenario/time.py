@@ -8,7 +8,7 @@ reads as the region, the incidents' other traits, discovery and enforcement.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -252,3 +252,27 @@ class Duty(_Model):
         if self.always and self.rota != Rota():
             raise ValueError("a unit on duty around the clock has no rota: leave rota out")
         return self
+
+
+Fraction = Annotated[Number, Field(ge=0, le=1)]
+
+
+class Education(_Model):
+    """Legal and moral education (the article's proposal 4, 法治为本、德治为先): lectures,
+    legal service teams, typical cases publicised, village rules and role models, so that
+    fewer violations start. Its effect builds up: the rate of each listed incident type is
+    multiplied by a factor going linearly from 1 at `start_date` to `rate_multiplier` after
+    `ramp_days`, and staying there. It lowers the count (it is not renormalised); types not
+    listed are unchanged."""
+
+    start_date: Date = Field(description="Date the programme starts (the factor is 1 before).")
+    ramp_days: Number = Field(
+        365.0,
+        ge=0,
+        description="Days from `start_date` until the full effect (0: at once); default 365.",
+    )
+    rate_multiplier: dict[str, Fraction] = Field(
+        min_length=1,
+        description="Incident type -> rate multiplier at full effect (0-1; e.g. 0.9 = 10% "
+        "fewer violations of that type).",
+    )

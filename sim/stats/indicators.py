@@ -85,6 +85,10 @@ def incident_indicators(
         "share_unserved": _share((reported & ~formed).sum(), reported.sum()),
         "backlog_mean": float(waiting.sum() / (hi - lo)),
         "travel_km_mean": _mean(inc["travel_km"][formed]),
+        # township interference: absent (mechanism off) means no case was compromised
+        "share_compromised": _share(
+            inc["compromised"][formed].sum() if "compromised" in inc else 0, formed.sum()
+        ),
     }
 
 
@@ -122,6 +126,7 @@ def officer_indicators(off: pd.DataFrame, window_hours: tuple[float, float]) -> 
         "travel_share": _share(off["travel_hours"].sum(), working),
         "inspection_share_of_duty": _share(off["inspection_hours"].sum(), duty),
         "diverted_share_of_duty": _share(off["diverted_hours"].sum(), duty),
+        "diverted_hours_absorbed": float(off["diverted_hours"].sum()),
         "overtime_hours_mean": _mean(off["overtime_hours"].to_numpy()),
         "callouts_per_officer_week": _mean(off["callouts"].to_numpy(dtype=float)) / weeks,
     }
@@ -134,16 +139,27 @@ def inspection_indicators(ins: pd.DataFrame) -> dict[str, float]:
     }
 
 
+def township_demand_indicators(grid: pd.DataFrame | None) -> dict[str, float]:
+    """Routine work the townships kept because no officer absorbed it: the grid table holds
+    it only under ``enforcement.township_demand``; the share model leaves nothing."""
+    if grid is None or "diverted_hours_left" not in grid:
+        return {"diverted_hours_left_to_township": 0.0}
+    return {"diverted_hours_left_to_township": float(grid["diverted_hours_left"].sum())}
+
+
 def summarise_replication(
     incidents: pd.DataFrame,
     inspections: pd.DataFrame,
     officers: pd.DataFrame,
     window_hours: tuple[float, float],
+    grid: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Tidy table ``scope, group, indicator, value`` for one replication."""
     kept = incidents[~incidents["in_warmup"].to_numpy()]
     arrays = {c: kept[c].to_numpy(dtype=float) for c in INCIDENT_COLUMNS}
     arrays["channel"] = kept["channel"].cat.codes.to_numpy()  # CHANNELS order; -1 none
+    if "interference" in kept:  # township interference on: 0 is "none"
+        arrays["compromised"] = kept["interference"].cat.codes.to_numpy() > 0
     when = kept["reported_when"].cat.set_categories(REPORT_PERIODS).cat.codes.to_numpy()
     rows: list[tuple[str, str, str, float]] = []
 
@@ -154,6 +170,10 @@ def summarise_replication(
     add("all", "all", period_indicators({**arrays, "reported_when": when}))
     add("all", "all", officer_indicators(officers, window_hours))
     add("all", "all", inspection_indicators(inspections[~inspections["in_warmup"]]))
+    add("all", "all", township_demand_indicators(grid))
+    if grid is not None:
+        for county, part in grid.groupby("county", observed=True, sort=True):
+            add("county", str(county), township_demand_indicators(part))
     for scope in INCIDENT_SCOPES:
         labels = kept[scope]
         codes = labels.cat.codes.to_numpy()

@@ -50,6 +50,15 @@ class UnitLayout:
 
 
 @dataclass(frozen=True)
+class TownshipDemandLayout:
+    """Each township's routine work (``enforcement.township_demand``), resolved: how much it
+    generates and how likely a task is to reach the officers of the unit covering it."""
+
+    hours_per_week: np.ndarray  # per township, weight and weak grid applied
+    exposure: np.ndarray  # per township: its unit's deployment model's exposure
+
+
+@dataclass(frozen=True)
 class World:
     scenario: Scenario
     township_names: tuple[str, ...]
@@ -63,6 +72,7 @@ class World:
     road_km: np.ndarray  # [point, point] one-way road km (townships are points 0..T-1)
     grid: GridLayout  # patrol capacity and sensor coverage per township
     rota: DutyRota | None = None  # each officer's duty; None: the default rota
+    demand: TownshipDemandLayout | None = None  # township demand; None: the share model
 
     @property
     def n_townships(self) -> int:
@@ -185,6 +195,12 @@ def build_world(loaded: LoadedScenario) -> World:
         road_km=road_km,
         grid=grid,
         rota=rota,
+        demand=_township_demand(
+            sc,
+            np.array([t.weight for t in towns]),
+            strength[: len(names)],
+            [units[unit_index[covered_by[n]]].model for n in names],
+        ),
     )
 
 
@@ -192,8 +208,44 @@ def _diverted_share(base: float, shift, strength: np.ndarray) -> float:
     """Diverted share of a unit, raised where its townships' grids are weak."""
     if not shift.enabled:
         return base
-    weak = max(0.0, 1.0 - float(strength.mean()) / shift.full_strength_hours_per_grid_week)
+    weak = float(_weakness(float(strength.mean()), shift.full_strength_hours_per_grid_week))
     return min(0.95, base + shift.max_extra_share * weak)
+
+
+def _weakness(strength, full_strength: float):
+    """How far a grid falls short of full strength: 0 (full) to 1 (does nothing). The one
+    burden-shifting link, whether it raises a share of officers' time or a township's
+    demand."""
+    return np.maximum(0.0, 1.0 - np.asarray(strength, dtype=float) / full_strength)
+
+
+def _township_demand(
+    sc: Scenario, weight: np.ndarray, strength: np.ndarray, models: list[str]
+) -> TownshipDemandLayout | None:
+    """Township demand per township, or None when the scenario keeps the share model. The
+    two models of diverted work never run together: the same work would be counted twice."""
+    spec = sc.enforcement.township_demand
+    if spec is None:
+        return None
+    shared = [f"units.{n}.diverted_share" for n, u in sc.units.items() if u.diverted_share]
+    if sc.enforcement.diverted_share > 0:
+        shared.insert(0, "enforcement.diverted_share")
+    if sc.enforcement.burden_shifting.enabled:
+        shared.append("enforcement.burden_shifting.enabled")
+    if shared:
+        raise ScenarioError(
+            "enforcement.township_demand",
+            f"replaces the share-of-time model, so {shared[0]} must be off (the weak-grid "
+            "link is `weak_grid_factor` here)",
+        )
+    weak = _weakness(strength, spec.full_strength_hours_per_grid_week)
+    exposure = [
+        spec.exposure.get(m, DEPLOYMENT_MODELS[m].diverted_exposure) for m in models
+    ]  # fmt: skip
+    return TownshipDemandLayout(
+        hours_per_week=spec.hours_per_week * weight * (1.0 + spec.weak_grid_factor * weak),
+        exposure=np.array(exposure, dtype=float),
+    )
 
 
 def _one_county(uname: str, unit: Unit, coverage, county_of: dict[str, str]) -> str:

@@ -56,6 +56,18 @@ class DeploymentModel:
     marker_label: ClassVar[str]  # legend of that marker: "squadron base"
     zone_townships: ClassVar[tuple[int, int] | None] = (2, 3)
     """Default least and most townships per zone; ``None``: one zone, the whole county."""
+    diverted_exposure: ClassVar[float] = 0.3
+    """Probability that a township's routine task reaches an officer of the unit covering it
+    (``enforcement.township_demand``). An assumption, for the article's diagnosis: the
+    closer officers sit to the township's government, the more of its routine work they
+    are handed. Default, a squadron at the bureau with a zone of its own: the zone's
+    townships know whom to call, but the officers are not in their offices (0.3)."""
+    interference_exposure: ClassVar[float] = 0.2
+    """How far the unit's cases are open to township interference (属地干扰), as a share of
+    ``enforcement.interference.probability``. An assumption, for the article's reasoning
+    that officers sent down into townships come under the townships' sway: default, a
+    squadron at the bureau, not in any township's offices but working one zone's townships
+    day after day (0.2)."""
 
     def layout(self, county: CountyMap, officers: int, team_size: int) -> list[dict]:
         """Generated units as ``Unit`` fields (``officers``, ``townships`` and, where the
@@ -122,6 +134,8 @@ class Stationed(DeploymentModel):
     marker = "^"
     marker_label = "stationed office"
     zone_townships = (2, 4)
+    diverted_exposure = 1.0  # sits in the township's offices: first in line for its work
+    interference_exposure = 1.0  # housed by, and living with, the township it must police
 
     def zone_unit(self, centre: str) -> dict:
         return {"base_township": centre}
@@ -159,6 +173,8 @@ class Central(DeploymentModel):
     marker = "D"
     marker_label = "central pool"
     zone_townships = None
+    diverted_exposure = 0.1  # at the bureau, no zone: only the odd task reaches it
+    interference_exposure = 0.0  # answers to the county bureau alone, tied to no township
 
     def layout(self, county: CountyMap, officers: int, team_size: int) -> list[dict]:
         return [{"officers": officers, "townships": county.townships}]
@@ -177,6 +193,10 @@ class Integrated(DeploymentModel):
     label = "one integrated team (综合执法)"
     marker = "P"
     marker_label = "integrated-team post"
+    # independent, under unified command: the reform's point is that townships cannot hand
+    # their own work to it
+    diverted_exposure = 0.0
+    interference_exposure = 0.0  # the reform's independent team (整合上收): immune
 
     def layout(self, county: CountyMap, officers: int, team_size: int) -> list[dict]:
         posted = split_officers(officers, [z.weight for z in county.zones], team_size)
