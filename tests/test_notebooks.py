@@ -19,6 +19,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# the report-figures notebook draws every figure of a full report (about 20 s), which
+# tests/test_report.py already checks figure by figure: behind --runslow, to keep the
+# suite under five minutes
+SLOW_NOTEBOOKS = {"04_report_figures.ipynb"}
+CASES = [
+    pytest.param(p, id=p.name, marks=[pytest.mark.slow] if p.name in SLOW_NOTEBOOKS else [])
+    for p in NOTEBOOKS
+]
 FIGURE_CALLS = ("figures.", "plt.")
 
 
@@ -53,7 +61,7 @@ def shown_problems(nb: nbformat.NotebookNode) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", CASES)
 def test_notebook_runs_and_shows_its_outputs(path, monkeypatch):
     monkeypatch.setenv("ENFORCEMENT_SIM_QUICK", "1")  # the kernel inherits the environment
     nb = nbformat.read(path, as_version=4)

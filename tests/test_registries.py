@@ -190,7 +190,7 @@ def test_registries_are_filled_before_any_scenario_is_validated():
 
 def test_the_built_in_entries_in_their_order():
     """The channel order is the code stored in records and the tie-break: fixed here."""
-    assert CHANNELS.names() == ("patrol", "citizen", "sensor", "inspection")
+    assert CHANNELS.names() == ("patrol", "citizen", "sensor", "inspection", "planned_inspection")
     assert DEPLOYMENT_MODELS.names() == ("stationed", "squadron", "central", "integrated")
     assert SHORTFALL_POLICIES.names() == ("wait", "go_alone", "borrow")
     assert DISPATCH_ORDERS.names() == ("fifo", "severity")

@@ -200,3 +200,18 @@ class InspectionChannel(Channel):
             hit = (inc.start_h < t) & (inc.self_end_h > t) & visited[inc.township] & finds
             out = np.where(hit & np.isinf(out), t, out)
         return out
+
+
+@CHANNELS.register
+class PlannedInspectionChannel(Channel):
+    """The enforcement side's own planned inspections (``inspections.find_probability``).
+    Nothing is found up front: a planned inspection finds incidents only during the run,
+    when its team is on site (``sim.model.finds``), and records them under this channel.
+    Registered last, so the codes of the channels above never change."""
+
+    name, label, colour = "planned_inspection", "planned inspections", "#e377c2"
+    better = "higher"  # found by the enforcers themselves, reported at once
+    handover_hours = Fixed(dist="fixed", value=0.0)
+
+    def find_hours(self, world: World, inc: Incidents, streams: Streams) -> np.ndarray:
+        return np.full(len(inc), np.inf)

@@ -55,7 +55,10 @@ class DelayDiscovery:
 
 
 def deliver(env: simpy.Environment, reported_h: np.ndarray, report: Report):
-    """One process hands every report over at its time: one event per report."""
+    """One process hands every report over at its time: one event per report. It keeps
+    its own copy of the times: a find during the run (``sim.model.finds``) may move an
+    incident's report earlier, and the handler then skips the one scheduled here."""
+    reported_h = np.array(reported_h, dtype=float)
     finite = np.flatnonzero(np.isfinite(reported_h))
     for i in finite[np.argsort(reported_h[finite], kind="stable")]:
         yield env.timeout(reported_h[i] - env.now)

@@ -25,6 +25,7 @@ from simpy import Timeout
 from ..world.build import World
 from ..world.duty import DutyCalendar
 from .diverted import diverted_tasks
+from .finds import draw_finds
 from .incidents import Incidents
 from .inspections import PlannedInspections
 from .interference import draw_interference, soften
@@ -78,6 +79,7 @@ class EnforcementUnits:
         self.world = world
         self.jobs = Jobs(world, incidents, inspections)
         self.held_h = self._interference(incidents, streams)
+        self.finds = draw_finds(world, incidents, streams)  # None: inspections find nothing
         self.policy = SHORTFALL_POLICIES[sc.enforcement.shortfall_policy]
         self.crosses_units = self.policy.crosses_units
         # fewest free officers of its own with which a unit may send anyone: below it a
@@ -122,8 +124,15 @@ class EnforcementUnits:
     # --- a job's life --------------------------------------------------------------
 
     def report(self, i: int) -> None:
-        """An incident report reaches its unit; one the township holds back (township
-        interference) joins the queue only after its hold."""
+        """An incident report reaches its unit (unless a planned inspection found it and
+        reported it earlier); one the township holds back (township interference) joins
+        the queue only after its hold."""
+        finds = self.finds
+        if finds is not None and finds.found[i]:
+            return
+        self._report_now(i)
+
+    def _report_now(self, i: int) -> None:
         held = self.held_h
         if held is not None and held[i] > 0:
             self.env.timeout(held[i]).callbacks.append(lambda e: self._queue(i, e.env.now))
@@ -240,9 +249,16 @@ class EnforcementUnits:
         jobs.travel_km[job] = travel_km
         if callout:
             self._called_out(team, flags, now)
+        if self.finds is not None and kind == INSPECTION_JOB:
+            Timeout(self.env, done - now).callbacks.append(lambda _e: self._inspected(town))
         Timeout(self.env, written - now).callbacks.append(
             lambda _e: self._paperwork_done(team, town)
         )
+
+    def _inspected(self, town: int) -> None:
+        """3a. A planned inspection's time on site ends: what it found is reported now."""
+        for i in self.finds.find(town, self.env.now):
+            self._report_now(i)
 
     def _called_out(self, team: list[Officer], called: tuple[bool, ...], now: float) -> None:
         """Count the call-out of every officer of the team (formed in the window)."""

@@ -499,6 +499,15 @@ class Inspections(_Model):
     )
     onsite_hours: Distribution = _job_time(Lognormal, 1.5, "Time on site per inspection.")
     paperwork_hours: Distribution = _job_time(Gamma, 0.5, "Paperwork per inspection.")
+    find_probability: Number = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Chance that an incident ongoing, and not yet reported, in a township is "
+        "found by the first planned inspection there to finish while it lasts (one draw per "
+        "incident); found ones are reported at once, channel `planned_inspection`. Not "
+        "published: an assumption (docs/model.md). 0 (default): inspections find nothing.",
+    )
 
 
 class Unit(_Model):
