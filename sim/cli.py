@@ -142,6 +142,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     swp.add_argument("--no-report", dest="report", action="store_false", help="skip report.html")
 
+    sen = sub.add_parser(
+        "sensitivity",
+        help="which uncertain inputs matter (Morris or Sobol', SALib) and, with a compare file "
+        "as base, which variant stays best",
+    )
+    sen.add_argument("study", type=Path, help="study file (base, inputs, outputs, design)")
+    _common(sen)
+    sen.add_argument("--no-report", dest="report", action="store_false", help="skip report.html")
+
+    cal = sub.add_parser(
+        "calibrate",
+        help="fit uncertain inputs to published figures (history matching) and write the "
+        "scenario at the best point",
+    )
+    cal.add_argument("calibration", type=Path, help="calibration file (base, inputs, targets)")
+    _common(cal)
+    cal.add_argument("--no-figure", dest="figure", action="store_false", help="skip the figures")
+
     stf = sub.add_parser(
         "staff",
         help="fewest officers per county to meet a target, and where a fixed total does most good",
@@ -187,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser(
         "validate",
-        help="check scenario, compare and sweep files (every variant) without running them",
+        help="check scenario, compare, sweep and study files (every variant) without running them",
     )
     val.add_argument("scenarios", nargs="+", type=Path)
     val.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
@@ -243,6 +261,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "schema": _schema,
             "report": _report,
             "staff": _staff,
+            "sensitivity": _sensitivity,
+            "calibrate": _calibrate,
             "examples": _examples,
         }.get(args.command)
         if command is None:
@@ -325,6 +345,24 @@ def _sweep(args: argparse.Namespace) -> int:
     return _finish(results, out, report=args.report)
 
 
+def _sensitivity(args: argparse.Namespace) -> int:
+    from .experiment.runner import default_name
+    from .sensitivity.cli import run_study
+
+    out = args.out or Path("results") / default_name([args.study], "sensitivity")
+    _writable(out)
+    return run_study(args.study, _run_options(args, out), report=args.report)
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from .calibration.cli import run_calibration
+    from .experiment.runner import default_name
+
+    out = args.out or Path("results") / default_name([args.calibration], "calibration")
+    _writable(out)
+    return run_calibration(args.calibration, _run_options(args, out), figure=args.figure)
+
+
 def _staff(args: argparse.Namespace) -> int:
     from .examples import DEFAULT_STAFF, bundled
     from .scenario import load_scenario
@@ -372,11 +410,16 @@ def _finish(results, out: Path, report: bool = False) -> int:
 def _report(args: argparse.Namespace) -> int:
     from .experiment.folder import reading_folder
     from .report import write_report, write_staffing_report
+    from .sensitivity.results import is_sensitivity_folder
     from .staffing.results import is_staffing_folder
 
     with reading_folder(args.results_dir):  # a run into the folder waits, or is waited for
         if is_staffing_folder(args.results_dir):
             written = write_staffing_report(args.results_dir)
+        elif is_sensitivity_folder(args.results_dir):
+            from .sensitivity.report import write_sensitivity_report
+
+            written = write_sensitivity_report(args.results_dir)
         else:
             written = write_report(args.results_dir, target_hours=args.target_hours)
     print(f"report written to {written}")
@@ -384,9 +427,21 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from .calibration.plan import is_calibration_file
     from .experiment.runner import check_file
+    from .sensitivity.study import is_study_file
 
     for path in args.scenarios:
+        if is_calibration_file(path):  # every target checked, as `calibrate` would
+            from .calibration.run import check_calibration
+
+            print(f"{path}: ok ({check_calibration(path, args.overrides, args.force)} points)")
+            continue
+        if is_study_file(path):  # a study: its base, outputs, and every input at both ends
+            from .sensitivity.points import check_study
+
+            print(f"{path}: ok ({check_study(path, args.overrides, args.force)})")
+            continue
         n = check_file(path, args.overrides, args.force)
         print(f"{path}: ok" + (f" ({n} variants)" if n > 1 else ""))
     return 0

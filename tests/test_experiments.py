@@ -274,3 +274,12 @@ def test_run_options_derive_by_replacing_and_fill_in_only_what_is_unset():
     assert derived.defaults(seed=9, replications=7) == derived
     filled = RunOptions().defaults(seed=9, replications=7)
     assert (filled.seed, filled.replications) == (9, 7)
+
+
+def test_lhs_ranges_written_as_decimals_stay_decimal():
+    """`[1.0, 3.0]` is a range of reals; only `[1, 3]` is a range of whole numbers."""
+    from sim.experiment.plans import Lhs
+
+    lhs = Lhs.model_validate({"samples": 2, "ranges": {"a": [1.0, 3.0], "b": [1, 3]}})
+    assert lhs.ranges["a"] == (1.0, 3.0) and isinstance(lhs.ranges["a"][0], float)
+    assert isinstance(lhs.ranges["b"][0], int)

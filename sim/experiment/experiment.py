@@ -81,12 +81,13 @@ def run_tables(
         rec.officers,
         (sc.warmup_hours, sc.horizon_hours),
         rec.grid,
+        rec.months,
     ).assign(replication=replication)
     timing = pd.DataFrame(
         {"replication": [replication], "wall_s": [time.perf_counter() - started],
          "events": [rec.events]}
     )  # fmt: skip
-    return {
+    tables = {
         "incidents": rec.incidents,
         "inspections": rec.inspections,
         "officers": rec.officers,
@@ -95,6 +96,9 @@ def run_tables(
         "summary": summary,
         "timing": timing,
     }
+    if rec.months is not None:  # only with a monthly mechanism on (ranking, deterrence)
+        tables["months"] = rec.months
+    return tables
 
 
 def execute(spec: RunSpec) -> RunOutcome:
@@ -300,7 +304,7 @@ def _gather(done, variants: list[Variant], n: int, table: str) -> pd.DataFrame:
         done[(v.name, r)][table].assign(variant=v.name)
         for v in variants
         for r in range(n)
-        if (v.name, r) in done
+        if (v.name, r) in done and table in done[(v.name, r)]  # "months" may be absent
     ]
     if not parts:
         return pd.DataFrame()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from ..errors import ScenarioError
 from ..scenario.files import read_yaml
@@ -48,7 +48,7 @@ class ComparePlan(_Plan):
 class Lhs(_Plan):
     samples: int = Field(ge=1)
     seed: int = Field(0, ge=0)
-    ranges: dict[str, tuple[int, int] | tuple[float, float]] = Field(
+    ranges: dict[str, tuple[StrictInt, StrictInt] | tuple[float, float]] = Field(
         min_length=1, description="Low and high of each parameter; whole numbers stay whole."
     )
 
@@ -64,7 +64,10 @@ class SweepPlan(_Plan):
     lhs: Lhs | None = Field(None, description="A Latin hypercube over ranges instead.")
 
 
-def _read_plan(path: Path, model: type[_Plan]):
+def read_plan(path: Path, model: type[BaseModel]):
+    """A plan file (compare, sweep, study, calibration) validated against ``model``; any
+    error is one line naming the file and the field."""
+    raw = None
     try:
         raw = read_yaml(path)
         return model.model_validate(raw)
@@ -90,7 +93,7 @@ def is_sweep_file(path: Path) -> bool:
 
 
 def compare_variants(path: Path, overrides: list[str]) -> tuple[ComparePlan, list[Variant]]:
-    plan = _read_plan(path, ComparePlan)
+    plan = read_plan(path, ComparePlan)
     base = path.parent / plan.base
     if not base.is_file():
         raise ScenarioError("base", f"no scenario file {plan.base!r}", str(path))
@@ -118,7 +121,7 @@ def sweep_variants(
 ) -> tuple[SweepPlan, list[Variant]]:
     """A sweep file's points as variants; their number is checked (``force``) before any
     is made."""
-    plan = _read_plan(path, SweepPlan)
+    plan = read_plan(path, SweepPlan)
     if (plan.grid is None) == (plan.lhs is None):
         raise ScenarioError("grid", "give exactly one of `grid` or `lhs`", str(path))
     base = path.parent / plan.base

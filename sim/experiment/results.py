@@ -5,6 +5,8 @@ has one variant, named after its scenario):
 
 - ``incidents``, ``inspections``, ``officers``, ``assignments`` (``.parquet``): the
   records, one row per item and replication (not kept for sweeps: see ``runs/``);
+- ``months`` (``.parquet``): with the monthly ranking or deterrence on, one row per
+  township, calendar month and replication (effort, score, rank, rate multiplier);
 - ``summary.csv``: every indicator by variant and scope, mean over replications,
   95% t interval, and the replications a 5% relative half-width would need;
 - ``summary_by_replication.csv``: the same, one value per replication;
@@ -33,7 +35,7 @@ from ..errors import ScenarioError
 from ..scenario.reading import parse_yaml
 from .folder import dump_yaml, make_folder, read_saved, write_file
 
-RECORDS = ("incidents", "inspections", "officers", "assignments", "grid")
+RECORDS = ("incidents", "inspections", "officers", "assignments", "grid", "months")
 CSV_TABLES = ("summary", "summary_by_replication", "differences", "quantiles")
 REQUIRED = ("summary", "summary_by_replication")  # every results folder has them
 
@@ -53,6 +55,8 @@ class Results:
     officers: pd.DataFrame = field(default_factory=_empty)
     assignments: pd.DataFrame = field(default_factory=_empty)
     grid: pd.DataFrame = field(default_factory=_empty)
+    # one row per township and month, only with a monthly mechanism on (else empty)
+    months: pd.DataFrame = field(default_factory=_empty)
     differences: pd.DataFrame = field(default_factory=_empty)
     quantiles: pd.DataFrame = field(default_factory=_empty)
     sweep: pd.DataFrame = field(default_factory=_empty)

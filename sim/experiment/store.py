@@ -29,6 +29,7 @@ from .manifest import package_version
 RUN_TABLES = (
     "incidents", "inspections", "officers", "assignments", "grid", "summary", "timing",
 )  # fmt: skip
+OPTIONAL_TABLES = ("months",)
 
 
 def run_key(resolved_scenario: dict, seed: int, replication: int) -> str:
@@ -55,7 +56,11 @@ class RunStore:
         return (self.path(key) / "done").exists()
 
     def load(self, key: str) -> dict[str, pd.DataFrame]:
-        return {t: pd.read_parquet(self.path(key) / f"{t}.parquet") for t in RUN_TABLES}
+        out = {t: pd.read_parquet(self.path(key) / f"{t}.parquet") for t in RUN_TABLES}
+        for t in OPTIONAL_TABLES:  # a run with a monthly mechanism on has them
+            if (self.path(key) / f"{t}.parquet").exists():
+                out[t] = pd.read_parquet(self.path(key) / f"{t}.parquet")
+        return out
 
     def get(self, key: str) -> dict[str, pd.DataFrame] | None:
         """The stored run, or None when it is missing or its files cannot be read (a

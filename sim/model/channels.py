@@ -37,6 +37,8 @@ class Channel:
     colour: ClassVar[str]  # of its bars in figures
     handover_hours: ClassVar[Distribution]  # default time from discovery to the report
     better: ClassVar[str] = "neither"  # is a larger share found by it "higher" better?
+    found_up_front: ClassVar[bool] = True  # False: it finds incidents only during the run,
+    # so the single-delay discovery model (`discovery.channel`) cannot stand for it
 
     def find_hours(self, world: World, inc: Incidents, streams: Streams) -> np.ndarray:
         """When this channel would find each incident (hours; ``inf`` never), whether or
@@ -65,12 +67,16 @@ class ChannelDiscovery:
             c.settle(self.world, inc, streams, found & (channel == k))
         handover = self.world.scenario.discovery.handover_hours
         delay = np.zeros(len(inc))
+        delays = np.empty_like(found_at)
         for k, (name, c) in enumerate(channels):
             mine = inc.channel == k
             spec = handover.get(name, c.handover_hours)
-            draws = spec.sample(streams.rng(f"discovery.handover.{name}"), len(inc))
+            delays[k] = draws = spec.sample(streams.rng(f"discovery.handover.{name}"), len(inc))
             delay[mine] = draws[mine]
         inc.reported_h = np.where(found & ~inc.settled, inc.discovered_h + delay, np.nan)
+        # every channel's find time and hand-over draw, kept for a later search at another
+        # effort (the monthly ranking: ``sim.model.effort``)
+        self.found_at, self.delays = found_at, delays
         env.process(deliver(env, inc.reported_h, report))
 
 
@@ -94,6 +100,19 @@ class PatrolChannel(Channel):
 
     def find_hours(self, world: World, inc: Incidents, streams: Streams) -> np.ndarray:
         g = world.grid
+        work = self.work_hours(world, inc, streams)
+        out = np.full(len(inc), np.inf)
+        calendar_of = g.calendar_of[inc.township]
+        for i in np.flatnonzero(np.isfinite(work)):
+            out[i] = g.calendars[calendar_of[i]].add_duty_hours(inc.start_h[i], float(work[i]))
+        return out
+
+    @staticmethod
+    def work_hours(world: World, inc: Incidents, streams: Streams) -> np.ndarray:
+        """The grid's working hours, at effort 1, from each incident's start until a patrol
+        finds it (``inf`` never): the "search mass" a changed effort spends faster or
+        slower (``sim.model.effort``)."""
+        g = world.grid
         n = len(inc)
         town = inc.township
         visit, p = g.visit_rate[town], g.detection[town]
@@ -104,19 +123,25 @@ class PatrolChannel(Channel):
             visits = streams.rng("discovery.patrol.visits").geometric(np.clip(p, 1e-12, 1.0))
             periodic_work = phase + period * (visits - 1)
         work = np.where(g.periodic[town], periodic_work, random_work)
-        work = np.where((visit > 0) & (p > 0), work, np.inf)
-        out = np.full(n, np.inf)
-        calendar_of = g.calendar_of[town]
-        for i in np.flatnonzero(np.isfinite(work)):
-            out[i] = g.calendars[calendar_of[i]].add_duty_hours(inc.start_h[i], float(work[i]))
-        return out
+        return np.where((visit > 0) & (p > 0), work, np.inf)
 
     def settle(self, world: World, inc: Incidents, streams: Streams, found: np.ndarray) -> None:
         """The grid officer settles a share of what the patrol found (by severity)."""
+        willing, hours = self.settle_draws(world, inc, streams)
+        settled = found & willing
+        inc.settled = settled
+        inc.settle_end_h = np.where(settled, inc.discovered_h + hours, np.inf)
+
+    @staticmethod
+    def settle_draws(
+        world: World, inc: Incidents, streams: Streams
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per incident: would the grid officer settle it if a patrol found it first, and
+        in how many hours; drawn for every incident, so a later find keeps them."""
         g = world.grid
         n = len(inc)
         share = g.settle_share[inc.township, inc.severity]
-        settled = found & (streams.rng("discovery.settle").random(n) < share)
+        willing = streams.rng("discovery.settle").random(n) < share
         hours = np.zeros(n)
         rng = streams.rng("discovery.settle.hours")
         spec_of = g.spec_of[inc.township]
@@ -124,8 +149,7 @@ class PatrolChannel(Channel):
             mine = spec_of == k
             if mine.any():
                 hours[mine] = spec.settle_hours.sample(rng, int(mine.sum()))
-        inc.settled = settled
-        inc.settle_end_h = np.where(settled, inc.discovered_h + hours, np.inf)
+        return willing, hours
 
 
 @CHANNELS.register
@@ -211,6 +235,7 @@ class PlannedInspectionChannel(Channel):
 
     name, label, colour = "planned_inspection", "planned inspections", "#e377c2"
     better = "higher"  # found by the enforcers themselves, reported at once
+    found_up_front = False
     handover_hours = Fixed(dist="fixed", value=0.0)
 
     def find_hours(self, world: World, inc: Incidents, streams: Streams) -> np.ndarray:

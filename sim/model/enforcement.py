@@ -80,6 +80,8 @@ class EnforcementUnits:
         self.jobs = Jobs(world, incidents, inspections)
         self.held_h = self._interference(incidents, streams)
         self.finds = draw_finds(world, incidents, streams)  # None: inspections find nothing
+        # set by the monthly step (``sim.model.monthly``): up-front reports it superseded
+        self.skip: Callable[[int], bool] | None = None
         self.policy = SHORTFALL_POLICIES[sc.enforcement.shortfall_policy]
         self.crosses_units = self.policy.crosses_units
         # fewest free officers of its own with which a unit may send anyone: below it a
@@ -125,8 +127,18 @@ class EnforcementUnits:
 
     def report(self, i: int) -> None:
         """An incident report reaches its unit (unless a planned inspection found it and
-        reported it earlier); one the township holds back (township interference) joins
-        the queue only after its hold."""
+        reported it earlier, or the monthly step deterred the incident or moved its report:
+        ``skip``); one the township holds back (township interference) joins the queue only
+        after its hold."""
+        finds = self.finds
+        if finds is not None and finds.found[i]:
+            return
+        if self.skip is not None and self.skip(i):
+            return
+        self._report_now(i)
+
+    def report_moved(self, i: int) -> None:
+        """A report the monthly step rescheduled (it checks it is still the current one)."""
         finds = self.finds
         if finds is not None and finds.found[i]:
             return
@@ -148,6 +160,7 @@ class EnforcementUnits:
             return None
         jobs = self.jobs
         jobs.interference = drawn.kind
+        jobs.held_h = np.asarray(drawn.held_h, dtype=float)
         factor = self.world.scenario.enforcement.interference.onsite_factor
         jobs.onsite_l = soften(jobs.onsite_l, drawn.kind, factor)
         return drawn.held_h

@@ -6,12 +6,12 @@ has reported yet. Each incident gets one uniform, drawn up front on its own stre
 falls below ``inspections.find_probability``, and is then found by the first planned
 inspection in its township to finish its time on site while the incident is active
 (started, not ended by itself, not settled by a grid officer, not yet reported to the
-unit). A found incident is reported to its unit at that moment; one nobody had
-discovered is recorded as found by the ``planned_inspection`` channel, one already found
-but still being handed over keeps its channel and is only reported sooner. Its up-front
-report, still scheduled for later, is then skipped. A lower probability only removes
-findable incidents (common random numbers), and with 0 nothing is drawn and nothing
-changes.
+unit, not deterred: ``sim.model.monthly``). A found incident is reported to its unit at
+that moment; one nobody had discovered is recorded as found by the
+``planned_inspection`` channel, one already found but still being handed over keeps its
+channel and is only reported sooner. Its up-front report, still scheduled for later, is
+then skipped. A lower probability only removes findable incidents (common random
+numbers), and with 0 nothing is drawn and nothing changes.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ class InspectionFinds:
         reported = inc.reported_h[cand]
         settled = inc.settled[cand] & (discovered <= t_h)  # the grid officer has it
         active = (inc.start_h[cand] <= t_h) & (inc.self_end_h[cand] > t_h) & ~settled
+        active &= ~inc.deterred[cand]  # deterred by the monthly step: it never happened
         unreported = ~(reported <= t_h)  # later, or never (nan)
         hit = cand[active & unreported & ~self.found[cand]]
         if not len(hit):

@@ -40,6 +40,9 @@ class Incidents:
     reported_h: np.ndarray = field(init=False)
     settled: np.ndarray = field(init=False)  # settled by the grid officer, never reported
     settle_end_h: np.ndarray = field(init=False)
+    # never happened: thinned by general deterrence during the run (``sim.model.monthly``);
+    # never reported, never found, dropped from the records
+    deterred: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = len(self.start_h)
@@ -48,6 +51,7 @@ class Incidents:
         self.reported_h = np.full(n, np.nan)
         self.settled = np.zeros(n, dtype=bool)
         self.settle_end_h = np.full(n, np.inf)
+        self.deterred = np.zeros(n, dtype=bool)
 
     def __len__(self) -> int:
         return len(self.start_h)

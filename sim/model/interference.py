@@ -36,13 +36,13 @@ class Interference:
 
 def unit_exposure(world: World) -> np.ndarray:
     """Per unit, the share of ``probability`` its cases face: the scenario's ``exposure``
-    for its model, else the model's own; 0 for a unit flagged ``independent``."""
+    for its model, else the model's own; 0 for a unit flagged ``independent`` (by hand, or
+    generated under ``counties.<c>.deployment.independent``)."""
     sc = world.scenario
     given = sc.enforcement.interference.exposure
     out = np.zeros(len(world.units))
     for k, unit in enumerate(world.units):
-        spec = sc.units.get(unit.name)
-        if spec is not None and spec.independent:
+        if unit.independent:
             continue
         model = DEPLOYMENT_MODELS[unit.model]
         out[k] = given.get(unit.model, model.interference_exposure)

@@ -20,6 +20,7 @@ from .diverted import township_demand_columns
 from .enforcement import EnforcementUnits
 from .incidents import generate_incidents
 from .inspections import generate_inspections
+from .monthly import Monthly, monthly_measured
 from .records import (
     assignment_table,
     grid_table,
@@ -39,6 +40,9 @@ class Records:
     assignments: pd.DataFrame
     grid: pd.DataFrame
     events: int
+    # one row per township and calendar month, only with a monthly mechanism on (the
+    # ranking or deterrence: ``sim.model.monthly``)
+    months: pd.DataFrame | None = None
 
 
 DISCOVERY_MODELS = {
@@ -69,10 +73,20 @@ def simulate(
     if discovery is None:
         discovery = DISCOVERY_MODELS[sc.discovery.model](world)
     discovery.start(env, incidents, streams, enforcement.report)
+    monthly = None
+    if monthly_measured(world):
+        monthly = Monthly(
+            env, world, incidents, enforcement.jobs, streams, discovery, enforcement.report_moved
+        )
+        enforcement.skip = monthly.skip
+        monthly.start()
     events = _run(env, sc.horizon_hours, time_limit_s)
     enforcement.finish()
+    table = incident_table(world, incidents, enforcement.jobs, replication)
+    if monthly is not None:  # deterred incidents never happened (the others keep their id)
+        table = table[~incidents.deterred].reset_index(drop=True)
     rec = Records(
-        incidents=incident_table(world, incidents, enforcement.jobs, replication),
+        incidents=table,
         inspections=inspection_table(world, inspections, enforcement.jobs, replication),
         officers=officer_table(world, enforcement.officers, replication),
         assignments=assignment_table(enforcement.assignments, replication),
@@ -81,6 +95,9 @@ def simulate(
     )
     if world.demand is not None:  # columns of their own, only when township demand is on
         rec.grid = pd.concat([rec.grid, township_demand_columns(world, streams)], axis=1)
+    if monthly is not None:
+        rec.months = monthly.finish()
+        rec.months.insert(0, "replication", replication)
     return rec
 
 

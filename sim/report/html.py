@@ -20,6 +20,7 @@ from ..experiment.results import Results, load_results
 from ..stats.catalogue import HEADLINE, INDICATORS, SWEEP, glossary, label
 from . import figures as F
 from .geography import Geography, NoData, geography
+from .mechanisms_html import mechanisms_section
 from .page import (
     ESTIMATE,
     embed_figure,
@@ -105,6 +106,14 @@ class _Report:
             sections.append(("differences", "Paired differences", self.differences()))
         if self.kind == "sweep":
             sections.append(("sweep", "Sweep", self.sweep()))
+        mechanisms = mechanisms_section(self.res, self.variants_shown())
+        if mechanisms:  # only when some variant turns one of the article's mechanisms on
+            if not self.res.months.empty:  # the monthly loop ran (ranking, deterrence)
+                mechanisms += self.figure(
+                    "ranking_feedback", "Monthly ranking with feedback", F.ranking.CAPTION,
+                    lambda: F.ranking_feedback(self.res, variants=self.variants_shown()),
+                )  # fmt: skip
+            sections.append(("mechanisms", "The article's mechanisms", mechanisms))
         sections += [
             (
                 "when",

@@ -18,7 +18,7 @@ from ..errors import ScenarioError
 from .files import apply_override, key_paths, locate, merge, read_with_extends
 from .messages import from_validation_error
 from .region import check_region, check_scenario, read_townships
-from .schema import LoadedScenario, Scenario
+from .schema import LoadedScenario, Scenario, TownshipRow
 
 
 def load_scenario(
@@ -48,9 +48,20 @@ def from_mapping(
         raise from_validation_error(err, raw) from None
     check_scenario(scenario)
     csv_path = base_dir / scenario.region.townships_csv
-    townships = read_townships(csv_path)
+    townships = _weighted(scenario, read_townships(csv_path))
     check_region(scenario, townships, csv_path)
     return LoadedScenario(scenario=scenario, townships=townships, source=source)
+
+
+def _weighted(scenario: Scenario, towns: tuple[TownshipRow, ...]) -> tuple[TownshipRow, ...]:
+    """The table's weights times each county's ``weight_factor`` (rows untouched at 1.0)."""
+    factor = {n: c.weight_factor for n, c in scenario.counties.items() if c.weight_factor != 1.0}
+    if not factor:
+        return towns
+    return tuple(
+        t.model_copy(update={"weight": t.weight * factor[t.county]}) if t.county in factor else t
+        for t in towns
+    )
 
 
 def load_variant(

@@ -30,6 +30,7 @@ from .fields import (  # noqa: F401  (re-exported: the schema's names in one pla
     Severity,
     _Model,
 )
+from .mechanisms import Deterrence, Ranking  # noqa: F401  (re-exported)
 from .names import OneOf
 from .time import (  # noqa: F401  (re-exported)
     ArrivalProfile,
@@ -71,6 +72,11 @@ class Deployment(_Model):
         description="Most townships per zone (default 4 for `stationed`, 3 for `squadron` "
         "and for the posts of `integrated`).",
     )
+    independent: Bool = Field(
+        False,
+        description="The generated units answer to no township (as `units.<u>.independent` "
+        "for a hand-written unit): immune to `enforcement.interference`.",
+    )
 
 
 class County(_Model):
@@ -92,6 +98,14 @@ class County(_Model):
         None,
         description="Fields of `discovery.patrol` that differ in this county (e.g. "
         "`station_staff_per_township: 2` for Pujiang's stations).",
+    )
+    weight_factor: Number = Field(
+        1.0,
+        gt=0,
+        le=100,
+        description="Multiplies the region table's `weight` of every township of this county "
+        "(its incident volume), so a county's weight can be calibrated or varied without "
+        "editing the CSV; 1.0 leaves the table's weights.",
     )
 
     @model_validator(mode="after")
@@ -334,6 +348,16 @@ class Discovery(_Model):
         default_factory=lambda: Fixed(dist="fixed", value=1.0),
         description="`delay` model: hand-over time from discovery to the report.",
     )
+
+    @field_validator("channel")
+    @classmethod
+    def _found_up_front(cls, name: str, info: Any) -> str:
+        if info.data.get("model") == "delay" and not CHANNELS[name].found_up_front:
+            raise ValueError(
+                f"the `delay` model draws every discovery up front, but {name} finds "
+                "incidents only during the run; choose another channel"
+            )
+        return name
 
     @field_validator("handover_hours")
     @classmethod
@@ -581,6 +605,17 @@ class Scenario(_Model):
         None,
         description="Legal and moral education programme (proposal 4) lowering incident "
         "rates after a ramp-up; default none (off).",
+    )
+    ranking: Ranking | None = Field(
+        None,
+        description="Monthly township ranking with feedback into grid effort (proposal 2); "
+        "default none (off; so is `strength` 0).",
+    )
+    deterrence: Deterrence | None = Field(
+        None,
+        description="General deterrence: next month's violation rate falls as the recent "
+        "probability of a penalty rises (proposal 4); default none (off; so is "
+        "`elasticity` 0).",
     )
     duty: Duty = Field(default_factory=Duty, description="Default duty calendar of officers.")
     travel: Travel = Field(default_factory=Travel)

@@ -118,7 +118,8 @@ _ROWS = (
     ("share_settled", "settled by the grid officer", "%", SHARE, NEITHER,
      "Share of discovered incidents a grid officer settled without enforcement."),
     ("response_h_mean", "response time, mean", "h", HOURS, LOWER,
-     "Hours from a report reaching enforcement to a legal team on site, attended reports."),
+     "Hours from a report reaching enforcement to a legal team on site, attended reports "
+     "(any township hold included)."),
     ("response_h_median", "response time, median", "h", HOURS, LOWER,
      "Median response time of the attended reports."),
     ("response_h_p90", "response time, p90", "h", HOURS, LOWER,
@@ -129,7 +130,8 @@ _ROWS = (
      "90th percentile of the response time in duty hours."),
     *_period_rows("response"),
     ("team_wait_h_mean", "wait for a legal team, mean", "h", HOURS, LOWER,
-     "Hours from a report to a legal team formed (before it travels)."),
+     "Hours from a report to a legal team formed (before it travels), after any township "
+     "hold (see township_hold_h_mean)."),
     *_period_rows("wait"),
     *_period_rows("share"),
     ("start_to_arrival_h_mean", "incident start to team on site, mean", "h", HOURS, LOWER,
@@ -154,6 +156,10 @@ _ROWS = (
      "Road kilometres a team travelled to the site, mean over teams."),
     ("share_compromised", "cases compromised by the township", "%", SHARE, LOWER,
      "Share of cases a team was sent to that the township softened or delayed (属地干扰)."),
+    ("township_hold_h_mean", "held back by the township, mean per report", "h", HOURS, LOWER,
+     "Hours the township held a report back before its unit could send a team (属地干扰, "
+     "delayed cases; 0 for the rest), mean over reports. Counted in the response time, "
+     "not in the wait for a legal team or the backlog."),
     ("officers", "officers", "", COUNT, NEITHER,
      "Enforcement officers in the units measured."),
     ("utilisation_mean", "officer utilisation, mean", "%", SHARE, NEITHER,
@@ -173,6 +179,20 @@ _ROWS = (
     ("diverted_hours_left_to_township", "diverted work left to townships", "h", HOURS,
      NEITHER, "Hours of townships' routine work that reached no officer "
      "(enforcement.township_demand; 0 under the share model)."),
+    ("effort_multiplier_mean", "grid effort multiplier, mean", "", RATIO, NEITHER,
+     "Grid patrols' effort multiplier set by the monthly ranking (proposal 2), mean over "
+     "townships and months after the warm-up (1: no extra effort; only with the loop on)."),
+    ("effort_multiplier_max", "grid effort multiplier, largest", "", RATIO, NEITHER,
+     "The largest effort multiplier any township had in a month after the warm-up."),
+    ("pollution_hours_spread", "spread of township pollution-hours", "h", HOURS, LOWER,
+     "Interquartile range of townships' monthly pollution-hours, mean over the months "
+     "after the warm-up (only with the monthly loop on)."),
+    ("violations_deterred", "violations deterred", "", COUNT, HIGHER,
+     "Violations that general deterrence (proposal 4) prevented in the measured window "
+     "(only with the monthly loop on)."),
+    ("violation_rate_per_day", "violations per day", "/day", RATIO, LOWER,
+     "Violations that started per day of the measured window (only with the monthly loop "
+     "on; else see incidents)."),
     ("overtime_hours_mean", "overtime per officer", "h", HOURS, LOWER,
      "Hours worked outside duty hours, mean over officers."),
     ("callouts_per_officer_week", "call-outs per officer-week", "", RATIO, LOWER,
@@ -185,7 +205,8 @@ _ROWS = (
     ("response_h", "response time", "h", HOURS, LOWER,
      "Hours from a report reaching enforcement to a legal team on site."),
     ("team_wait_h", "wait for a legal team", "h", HOURS, LOWER,
-     "Hours from a report to a legal team formed."),
+     "Hours from a report to a legal team formed (per incident: any township hold "
+     "included)."),
     ("start_to_arrival_h", "incident start to team on site", "h", HOURS, LOWER,
      "Hours from the pollution starting to a legal team on site."),
     ("response_working_h", "response time in duty hours", "duty h", HOURS, LOWER,
@@ -215,6 +236,11 @@ QUANTITIES: dict[str, Quantity] = {
 }
 CATALOGUE: dict[str, Indicator] = {**INDICATORS, **QUANTITIES}
 
+# indicators of the monthly loop (ranking, deterrence): produced only when it is on
+ONLY_WITH_MONTHS: tuple[str, ...] = (
+    "effort_multiplier_mean", "effort_multiplier_max", "pollution_hours_spread",
+    "violations_deterred", "violation_rate_per_day",
+)  # fmt: skip
 # what policy staff look at first, in this order; the full list is in the report's details
 HEADLINE: tuple[str, ...] = (
     "incidents",
@@ -236,6 +262,7 @@ HEADLINE: tuple[str, ...] = (
     "pollution_hours_total",
     "backlog_mean",
     "share_compromised",
+    "township_hold_h_mean",
     "utilisation_mean",
     "utilisation_cv",
     "travel_share",
@@ -243,6 +270,10 @@ HEADLINE: tuple[str, ...] = (
     "diverted_share_of_duty",
     "diverted_hours_absorbed",
     "diverted_hours_left_to_township",
+    "effort_multiplier_mean",
+    "pollution_hours_spread",
+    "violations_deterred",
+    "violation_rate_per_day",
     "overtime_hours_mean",
     "callouts_per_officer_week",
 )

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..registry import CHANNELS
 from ..world.periods import REPORT_PERIODS
+from .groups import Groups, nansum, ratio
+from .monthly import monthly_indicators
 
 INCIDENT_SCOPES = ("county", "unit", "township", "type", "severity")
 OFFICER_SCOPES = ("county", "unit")
@@ -37,58 +40,65 @@ INCIDENT_COLUMNS = (
 
 
 def incident_indicators(
-    inc: dict[str, np.ndarray], window_hours: tuple[float, float]
-) -> dict[str, float]:
-    """Indicators over a set of incidents (one replication, warm-up already dropped).
+    inc: dict[str, np.ndarray], groups: Groups, window_hours: tuple[float, float]
+) -> dict[str, np.ndarray]:
+    """Indicators of each group of incidents (one replication, warm-up already dropped),
+    one array over the groups per indicator.
 
-    Works on plain arrays (``INCIDENT_COLUMNS``): it runs once per township, type
-    and unit of every replication, where pandas' per-call overhead would dominate.
+    Works on plain arrays (``INCIDENT_COLUMNS``) and every group at once (``Groups``): it
+    runs for every township, type and unit of every replication.
     """
     lo, hi = window_hours
-    n = len(inc["start_h"])
+    n = groups.count()
     discovered = ~np.isnan(inc["discovered_h"])
     reported = ~np.isnan(inc["reported_h"])
     formed = ~np.isnan(inc["team_formed_h"])
     attended = ~np.isnan(inc["arrived_h"])
-    response = (inc["arrived_h"] - inc["reported_h"])[attended]
-    wait = (inc["team_formed_h"] - inc["reported_h"])[formed]
+    n_found, n_reported, n_formed = (groups.count(m) for m in (discovered, reported, formed))
+    response = inc["arrived_h"] - inc["reported_h"]
+    delay = inc["discovered_h"] - inc["start_h"]
+    # a report the township holds back (interference) waits for the township, not a team
+    held = inc["held_h"] if "held_h" in inc else np.zeros(len(reported))
+    queued = inc["reported_h"] + held
     # reports waiting for a team, time-averaged over the window (the backlog)
     wait_end = np.minimum(np.where(formed, inc["team_formed_h"], hi), hi)
-    waiting = np.maximum(wait_end - np.maximum(inc["reported_h"], lo), 0)[reported]
+    waiting = np.maximum(wait_end - np.maximum(queued, lo), 0)
+    pollution = groups.sums(inc["pollution_hours"])
+    partner = inc["partner_wait_hours"]
+    compromised = inc.get("compromised")  # township interference on
     return {
-        "incidents": float(n),
-        "share_undiscovered": _share((~discovered).sum(), n),
-        "discovery_delay_h_mean": _mean((inc["discovered_h"] - inc["start_h"])[discovered]),
-        "discovery_delay_h_p90": _quantile((inc["discovered_h"] - inc["start_h"])[discovered], 0.9),
+        "incidents": n.astype(float),
+        "share_undiscovered": ratio(groups.count(~discovered), n),
+        "discovery_delay_h_mean": groups.means(delay, discovered),
+        "discovery_delay_h_p90": groups.quantiles(delay, 0.9, discovered),
         **{
-            f"share_found_{name}": _share((inc["channel"][discovered] == k).sum(), discovered.sum())
+            f"share_found_{name}": ratio(groups.count(discovered & (inc["channel"] == k)), n_found)
             for k, name in enumerate(CHANNELS)
         },
-        "share_settled": _share(inc["settled"].sum(), discovered.sum()),
-        "response_h_mean": _mean(response),
-        "response_h_median": _quantile(response, 0.5),
-        "response_h_p90": _quantile(response, 0.9),
-        "response_working_h_mean": _mean(inc["response_working_h"][attended]),
-        "response_working_h_p90": _quantile(inc["response_working_h"][attended], 0.9),
-        "team_wait_h_mean": _mean(wait),
-        "start_to_arrival_h_mean": _mean((inc["arrived_h"] - inc["start_h"])[attended]),
-        "pollution_hours_total": float(inc["pollution_hours"].sum()),
-        "pollution_hours_mean": _mean(inc["pollution_hours"]),
-        "two_person_compliance": _share(
-            (inc["two_person_breach"][formed] == 0).sum(), formed.sum()
+        "share_settled": ratio(_total(groups, inc["settled"]), n_found),
+        "response_h_mean": groups.means(response, attended),
+        "response_h_median": groups.quantiles(response, 0.5, attended),
+        "response_h_p90": groups.quantiles(response, 0.9, attended),
+        "response_working_h_mean": groups.means(inc["response_working_h"], attended),
+        "response_working_h_p90": groups.quantiles(inc["response_working_h"], 0.9, attended),
+        "team_wait_h_mean": groups.means(inc["team_formed_h"] - queued, formed),
+        "start_to_arrival_h_mean": groups.means(inc["arrived_h"] - inc["start_h"], attended),
+        "pollution_hours_total": pollution,
+        "pollution_hours_mean": ratio(pollution, n),
+        "two_person_compliance": ratio(
+            groups.count(formed & (inc["two_person_breach"] == 0)), n_formed
         ),
-        "share_borrowed": _share((inc["borrowed_officers"][formed] > 0).sum(), formed.sum()),
-        "partner_wait_h_mean": _mean(inc["partner_wait_hours"][reported]),
-        "share_waited_for_partner": _share(
-            (inc["partner_wait_hours"][reported] > 0).sum(), reported.sum()
-        ),
-        "share_unserved": _share((reported & ~formed).sum(), reported.sum()),
-        "backlog_mean": float(waiting.sum() / (hi - lo)),
-        "travel_km_mean": _mean(inc["travel_km"][formed]),
+        "share_borrowed": ratio(groups.count(formed & (inc["borrowed_officers"] > 0)), n_formed),
+        "partner_wait_h_mean": groups.means(partner, reported),
+        "share_waited_for_partner": ratio(groups.count(reported & (partner > 0)), n_reported),
+        "share_unserved": ratio(groups.count(reported & ~formed), n_reported),
+        "backlog_mean": groups.sums(waiting, reported) / (hi - lo),
+        "travel_km_mean": groups.means(inc["travel_km"], formed),
         # township interference: absent (mechanism off) means no case was compromised
-        "share_compromised": _share(
-            inc["compromised"][formed].sum() if "compromised" in inc else 0, formed.sum()
+        "share_compromised": ratio(
+            groups.count(formed & compromised) if compromised is not None else 0, n_formed
         ),
+        "township_hold_h_mean": groups.means(held, reported),
     }
 
 
@@ -100,7 +110,8 @@ def period_indicators(inc: dict[str, np.ndarray]) -> dict[str, float]:
     attended = ~np.isnan(inc["arrived_h"])
     formed = ~np.isnan(inc["team_formed_h"])
     response = inc["arrived_h"] - inc["reported_h"]
-    wait = inc["team_formed_h"] - inc["reported_h"]
+    held = inc.get("held_h", 0.0)  # the township's hold: not a wait for a team
+    wait = inc["team_formed_h"] - (inc["reported_h"] + held)
     out: dict[str, float] = {}
     for k, period in enumerate(REPORT_PERIODS):
         mine = inc["reported_when"] == k
@@ -110,26 +121,49 @@ def period_indicators(inc: dict[str, np.ndarray]) -> dict[str, float]:
     return out
 
 
-def officer_indicators(off: pd.DataFrame, window_hours: tuple[float, float]) -> dict[str, float]:
-    """Workload indicators over a set of officers (one replication)."""
+def officer_indicators(
+    off: pd.DataFrame, groups: Groups, window_hours: tuple[float, float]
+) -> dict[str, np.ndarray]:
+    """Workload indicators of each group of officers (one replication), an array over the
+    groups per indicator; the same arithmetic, group by group, as pandas' on each group."""
     weeks = (window_hours[1] - window_hours[0]) / WEEK_H
-    util = off["utilisation"].to_numpy()
-    working = off[list(WORK_COLUMNS)].to_numpy().sum()
-    duty = off["duty_hours"].sum()
-    return {
-        "officers": float(len(off)),
-        "utilisation_mean": _mean(util),
-        "utilisation_cv": float(util.std() / util.mean()) if util.mean() > 0 else np.nan,
-        "utilisation_max_min": (
-            float(util.max() / util.min()) if len(util) and util.min() > 0 else np.nan
-        ),
-        "travel_share": _share(off["travel_hours"].sum(), working),
-        "inspection_share_of_duty": _share(off["inspection_hours"].sum(), duty),
-        "diverted_share_of_duty": _share(off["diverted_hours"].sum(), duty),
-        "diverted_hours_absorbed": float(off["diverted_hours"].sum()),
-        "overtime_hours_mean": _mean(off["overtime_hours"].to_numpy()),
-        "callouts_per_officer_week": _mean(off["callouts"].to_numpy(dtype=float)) / weeks,
-    }
+    col = {c: off[c].to_numpy(dtype=float) for c in _OFFICER_COLUMNS}
+    work = off[list(WORK_COLUMNS)].to_numpy()
+    fortran = work.flags.f_contiguous  # numpy sums a block in memory order: keep its layout
+    rows = groups.slices(np.arange(len(off)))
+    per = {c: groups.slices(v) for c, v in col.items()}
+    out: dict[str, list[float]] = {name: [] for name in _OFFICER_INDICATORS}
+    for g, idx in enumerate(rows):
+        util = per["utilisation"][g]
+        block = np.asfortranarray(work[idx]) if fortran else np.ascontiguousarray(work[idx])
+        working, duty = block.sum(), nansum(per["duty_hours"][g])
+        diverted = nansum(per["diverted_hours"][g])
+        values = (
+            float(len(idx)),
+            _mean(util),
+            float(util.std() / util.mean()) if util.mean() > 0 else np.nan,
+            float(util.max() / util.min()) if len(util) and util.min() > 0 else np.nan,
+            _share(nansum(per["travel_hours"][g]), working),
+            _share(nansum(per["inspection_hours"][g]), duty),
+            _share(diverted, duty),
+            float(diverted),
+            _mean(per["overtime_hours"][g]),
+            _mean(per["callouts"][g]) / weeks,
+        )
+        for name, v in zip(_OFFICER_INDICATORS, values, strict=True):
+            out[name].append(v)
+    return {k: np.array(v, dtype=float) for k, v in out.items()}
+
+
+_OFFICER_COLUMNS = (
+    "utilisation", "duty_hours", "travel_hours", "inspection_hours", "diverted_hours",
+    "overtime_hours", "callouts",
+)  # fmt: skip
+_OFFICER_INDICATORS = (
+    "officers", "utilisation_mean", "utilisation_cv", "utilisation_max_min", "travel_share",
+    "inspection_share_of_duty", "diverted_share_of_duty", "diverted_hours_absorbed",
+    "overtime_hours_mean", "callouts_per_officer_week",
+)  # fmt: skip
 
 
 def inspection_indicators(ins: pd.DataFrame) -> dict[str, float]:
@@ -153,37 +187,82 @@ def summarise_replication(
     officers: pd.DataFrame,
     window_hours: tuple[float, float],
     grid: pd.DataFrame | None = None,
+    months: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Tidy table ``scope, group, indicator, value`` for one replication."""
-    kept = incidents[~incidents["in_warmup"].to_numpy()]
-    arrays = {c: kept[c].to_numpy(dtype=float) for c in INCIDENT_COLUMNS}
-    arrays["channel"] = kept["channel"].cat.codes.to_numpy()  # CHANNELS order; -1 none
-    if "interference" in kept:  # township interference on: 0 is "none"
-        arrays["compromised"] = kept["interference"].cat.codes.to_numpy() > 0
-    when = kept["reported_when"].cat.set_categories(REPORT_PERIODS).cat.codes.to_numpy()
-    rows: list[tuple[str, str, str, float]] = []
+    """Tidy table ``scope, group, indicator, value`` for one replication (with the monthly
+    loop's indicators only when there is a ``months`` table: ``sim.stats.monthly``)."""
+    keep = ~incidents["in_warmup"].to_numpy(dtype=bool)
+    arrays = {c: incidents[c].to_numpy(dtype=float)[keep] for c in INCIDENT_COLUMNS}
+    arrays["channel"] = incidents["channel"].cat.codes.to_numpy()[keep]  # CHANNELS; -1 none
+    if "interference" in incidents:  # township interference on: 0 is "none"
+        arrays["compromised"] = incidents["interference"].cat.codes.to_numpy()[keep] > 0
+        hold = incidents["township_hold_hours"].to_numpy(dtype=float)[keep]
+        arrays["held_h"] = np.nan_to_num(hold, nan=0.0)
+    when = incidents["reported_when"].cat.set_categories(REPORT_PERIODS).cat.codes.to_numpy()
+    parts: list[tuple[str, list[str], dict]] = []  # scope, its groups, indicator -> values
 
-    def add(scope: str, group: str, values: dict[str, float]) -> None:
-        rows.extend((scope, group, k, v) for k, v in values.items())
+    def add(scope: str, names: list[str], values: dict) -> None:
+        parts.append((scope, names, values))
 
-    add("all", "all", incident_indicators(arrays, window_hours))
-    add("all", "all", period_indicators({**arrays, "reported_when": when}))
-    add("all", "all", officer_indicators(officers, window_hours))
-    add("all", "all", inspection_indicators(inspections[~inspections["in_warmup"]]))
-    add("all", "all", township_demand_indicators(grid))
+    everyone = Groups(np.zeros(int(keep.sum()), dtype=np.int64), 1)
+    add("all", ["all"], incident_indicators(arrays, everyone, window_hours))
+    add("all", ["all"], period_indicators({**arrays, "reported_when": when[keep]}))
+    add("all", ["all"], officer_indicators(officers, Groups(np.zeros(len(officers)), 1),
+                                           window_hours))  # fmt: skip
+    add("all", ["all"], inspection_indicators(inspections[~inspections["in_warmup"]]))
+    add("all", ["all"], township_demand_indicators(grid))
+    if months is not None:
+        add("all", ["all"], monthly_indicators(months, int(keep.sum()), window_hours))
     if grid is not None:
-        for county, part in grid.groupby("county", observed=True, sort=True):
-            add("county", str(county), township_demand_indicators(part))
+        counties, names = Groups.of_labels(grid["county"])
+        left = (
+            grid["diverted_hours_left"].to_numpy(dtype=float)
+            if "diverted_hours_left" in grid
+            else None
+        )
+        add("county", names, {"diverted_hours_left_to_township": (
+            np.zeros(counties.n) if left is None
+            else np.array([float(nansum(x)) for x in counties.slices(left)])
+        )})  # fmt: skip
     for scope in INCIDENT_SCOPES:
-        labels = kept[scope]
-        codes = labels.cat.codes.to_numpy()
-        for code, group in enumerate(labels.cat.categories):
-            part = {c: a[codes == code] for c, a in arrays.items()}
-            add(scope, str(group), incident_indicators(part, window_hours))
+        labels = incidents[scope].cat
+        groups = Groups(labels.codes.to_numpy()[keep], len(labels.categories))
+        add(scope, [str(x) for x in labels.categories],
+            incident_indicators(arrays, groups, window_hours))  # fmt: skip
     for scope in OFFICER_SCOPES:
-        for group, part in officers.groupby(scope, observed=True, sort=True):
-            add(scope, str(group), officer_indicators(part, window_hours))
-    return pd.DataFrame(rows, columns=["scope", "group", "indicator", "value"])
+        groups, names = Groups.of_labels(officers[scope])
+        add(scope, names, officer_indicators(officers, groups, window_hours))
+    return _tidy(parts)
+
+
+def _tidy(parts: list[tuple[str, list[str], dict]]) -> pd.DataFrame:
+    """One row per scope, group and indicator, groups in order and each group's indicators
+    in their order: the table built from arrays, not from a row at a time."""
+    cols: dict[str, list] = {"scope": [], "group": [], "indicator": [], "value": []}
+    for scope, names, values in parts:
+        k, g = len(values), len(names)
+        matrix = np.array(
+            [np.broadcast_to(np.asarray(v, dtype=float), (g,)) for v in values.values()]
+        )
+        cols["scope"].append(np.full(k * g, scope, dtype=object))
+        cols["group"].append(np.repeat(np.array(names, dtype=object), k))
+        cols["indicator"].append(np.tile(np.array(list(values), dtype=object), g))
+        cols["value"].append(matrix.T.ravel())
+    text = ("scope", "group", "indicator")  # through Arrow: pandas' own text, sooner
+    return pd.DataFrame(
+        {c: _text(np.concatenate(v)) if c in text else np.concatenate(v) for c, v in cols.items()}
+    )
+
+
+def _text(values: np.ndarray):
+    """Strings as the text column pandas infers from them (``str``), built by Arrow."""
+    return pd.array(pa.array(values, type=pa.large_string()), dtype="str")
+
+
+def _total(groups: Groups, values: np.ndarray) -> np.ndarray:
+    """Per-group sums of a column that is normally 0 or 1 (exact as counts), else summed."""
+    ones = values == 1
+    return groups.count(ones) if (ones | (values == 0)).all() else groups.sums(values)
 
 
 def _share(num: float, den: float) -> float:

@@ -43,6 +43,7 @@ class UnitLayout:
     on_call: frozenset[int]  # severity indices that call officers out off duty
     diverted_share: float
     neighbours: tuple[int, ...]  # other units, nearest base first, for mutual aid
+    independent: bool = False  # answers to no township: immune to township interference
 
     @property
     def officers(self) -> int:
@@ -151,9 +152,12 @@ def build_world(loaded: LoadedScenario) -> World:
         cache,
     )
     units = []
+    offices: dict[int, DutyCalendar | WindowCalendar] = {}  # most units share sc.duty
     for u, (uname, unit, county, base, base_point, coverage, homes) in enumerate(drafts):
         duty = unit.duty or sc.duty
-        office = office_calendar(duty, sc, cache)
+        if id(duty) not in offices:  # a pure function of the duty: its windows once
+            offices[id(duty)] = office_calendar(duty, sc, cache)
+        office = offices[id(duty)]
         calendar = rota.service[u] if rota else office
         dist = road_km[base_point, base_points]
         order = [v for v in np.argsort(dist, kind="stable") if v != u]
@@ -178,6 +182,7 @@ def build_world(loaded: LoadedScenario) -> World:
                     strength[[index[t] for t in coverage]],
                 ),  # fmt: skip
                 neighbours=tuple(int(v) for v in order if aid_km is None or dist[v] <= aid_km),
+                independent=unit.independent,
             )
         )
     unit_index = {u.name: i for i, u in enumerate(units)}
@@ -320,7 +325,7 @@ def _generated_units(loaded: LoadedScenario, hand: dict[str, Unit]) -> dict[str,
                 raise ScenarioError(
                     f"counties.{county}.deployment", f"generated unit {name!r} clashes by name"
                 )
-            out[name] = Unit.model_validate(raw)
+            out[name] = Unit.model_validate({**raw, "independent": dep.independent})
     return out
 
 
@@ -332,5 +337,7 @@ def units_as_yaml(world: World) -> dict[str, dict]:
         spec: dict = {"model": unit.model, "county": unit.county, "officers": unit.officers}
         spec["townships"] = [names[t] for t in unit.townships]
         spec.update(DEPLOYMENT_MODELS[unit.model].unit_fields(unit, names))
+        if unit.independent:
+            spec["independent"] = True
         out[unit.name] = spec
     return out

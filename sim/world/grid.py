@@ -63,10 +63,14 @@ def build_grid(loaded: LoadedScenario) -> GridLayout:
     for spec in by_county.values():  # by identity: counties without an override share one
         if not any(spec is d for d in distinct):
             distinct.append(spec)
+    position = {id(d): k for k, d in enumerate(distinct)}
     calendars: list[DutyCalendar] = []
     calendar_of = []
+    of_spec: dict[int, DutyCalendar] = {}  # townships of a county share its spec: once each
     for s in specs:
-        cal = DutyCalendar.from_spec(s.duty)
+        if id(s) not in of_spec:
+            of_spec[id(s)] = DutyCalendar.from_spec(s.duty)
+        cal = of_spec[id(s)]
         if cal not in calendars:
             calendars.append(cal)
         calendar_of.append(calendars.index(cal))
@@ -83,9 +87,7 @@ def build_grid(loaded: LoadedScenario) -> GridLayout:
     visit_hours = np.array([s.visit_hours for s in specs])
     return GridLayout(
         specs=tuple(distinct),
-        spec_of=np.array(
-            [next(k for k, d in enumerate(distinct) if d is s) for s in specs], dtype=np.int64
-        ),
+        spec_of=np.array([position[id(s)] for s in specs], dtype=np.int64),
         calendars=tuple(calendars),
         calendar_of=np.array(calendar_of, dtype=np.int64),
         grids=grids,

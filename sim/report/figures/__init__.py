@@ -14,25 +14,27 @@ Chinese names appear only when matplotlib has a font with Chinese glyphs;
 otherwise the romanised ``township`` names are used, so nothing draws as boxes.
 
 The modules go by subject: ``distributions`` (response times), ``maps``,
-``workload`` (hours, backlog, discovery, the monthly ranking), ``when`` (response by
-when reports came), ``staffing``, ``sweep``; ``common`` holds the house style and
+``workload`` (hours, backlog, discovery, the monthly ranking), ``ranking`` (the monthly
+loop's effort and spread), ``when`` (response by when reports came), ``staffing``,
+``sweep``; ``common`` holds the house style and
 ``keys`` how deployment models, channels and activities look. A new figure is a
 function in the module of its subject, decorated with ``@styled`` and named in that
 module's ``__all__``: it is exported from here without an edit to this file.
 """
 
 from ..geography import NoData
-from . import common, distributions, keys, maps, staffing, sweep, when, workload
+from . import common, distributions, keys, maps, ranking, staffing, sweep, when, workload
 from .common import TARGET_HOURS, ReportFigure, cjk_font
 from .distributions import *  # noqa: F403 - each subject module lists its figures
 from .keys import ACTIVITY_BARS, CHANNELS, MODEL_MARKERS
 from .maps import *  # noqa: F403
+from .ranking import *  # noqa: F403
 from .staffing import *  # noqa: F403
 from .sweep import *  # noqa: F403
 from .when import *  # noqa: F403
 from .workload import *  # noqa: F403
 
-SUBJECTS = (distributions, maps, staffing, sweep, when, workload)
+SUBJECTS = (distributions, maps, ranking, staffing, sweep, when, workload)
 
 __all__ = [
     "ACTIVITY_BARS",
