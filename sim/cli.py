@@ -50,7 +50,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-DEFAULT_TARGET = "p90(response_h | severity=major) <= 4"
 FORCE_CHECK_HELP = "accept sizes above the runaway limits (officers, townships, horizon...)"
 
 
@@ -170,8 +169,19 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     stf.add_argument(
         "--target",
-        default=DEFAULT_TARGET,
-        help=f"STAT(QUANTITY | FILTER, ...) <= NUMBER (default: {DEFAULT_TARGET!r})",
+        dest="targets",
+        action="append",
+        metavar="TARGET",
+        help="STAT(QUANTITY | FILTER, ...) <= NUMBER; repeat for several, all must hold "
+        "(default, with no --targets file: majors p90 <= 4 h, all reports p90 <= 48 working "
+        "h, >= 95%% of planned inspections done, overtime <= 432 h per officer-year)",
+    )
+    stf.add_argument(
+        "--targets",
+        dest="targets_file",
+        type=Path,
+        metavar="FILE",
+        help="YAML file of targets (targets: [...]), all must hold; with --target, both",
     )
     stf.add_argument(
         "--model",
@@ -194,6 +204,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(stf)
     stf.add_argument("--no-report", dest="report", action="store_false", help="skip report.html")
+
+    frt = sub.add_parser(
+        "frontier",
+        help="cost-response frontier: every mix of levers in a frontier file, costed and "
+        "judged against its targets",
+    )
+    frt.add_argument("plan", type=Path, help="frontier file (base, levers, targets)")
+    _common(frt)
+    frt.add_argument(
+        "--no-report", dest="report", action="store_false", help="skip frontier.md and its figure"
+    )
 
     rep = sub.add_parser(
         "report", help="write RESULTS_DIR/report.html and its figures (PNG and SVG)"
@@ -261,6 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "schema": _schema,
             "report": _report,
             "staff": _staff,
+            "frontier": _frontier,
             "sensitivity": _sensitivity,
             "calibrate": _calibrate,
             "examples": _examples,
@@ -372,8 +394,8 @@ def _staff(args: argparse.Namespace) -> int:
     out = args.out or Path("results") / f"{loaded.scenario.name}-staffing"
     _writable(out)
     options = _run_options(args, out)
-    result = staff(loaded, args.target, options, models=args.models,
-                   max_officers=args.max_officers, total=args.total,
+    result = staff(loaded, args.targets, options, targets_file=args.targets_file,
+                   models=args.models, max_officers=args.max_officers, total=args.total,
                    allocation=args.allocation)  # fmt: skip
     if not args.quiet:
         from .report.terminal import staffing_table
@@ -389,6 +411,15 @@ def _staff(args: argparse.Namespace) -> int:
 
         print(f"report written to {write_staffing_report(out, result)}")
     return 1 if failures else 0
+
+
+def _frontier(args: argparse.Namespace) -> int:
+    from .experiment.runner import default_name
+    from .frontier.cli import run_frontier
+
+    out = args.out or Path("results") / default_name([args.plan], "frontier")
+    _writable(out)
+    return run_frontier(args.plan, _run_options(args, out), report=args.report)
 
 
 def _finish(results, out: Path, report: bool = False) -> int:
@@ -429,6 +460,7 @@ def _report(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from .calibration.plan import is_calibration_file
     from .experiment.runner import check_file
+    from .frontier.plan import is_frontier_file
     from .sensitivity.study import is_study_file
 
     for path in args.scenarios:
@@ -436,6 +468,11 @@ def _validate(args: argparse.Namespace) -> int:
             from .calibration.run import check_calibration
 
             print(f"{path}: ok ({check_calibration(path, args.overrides, args.force)} points)")
+            continue
+        if is_frontier_file(path):  # a frontier: every point, the base's costs, the targets
+            from .frontier.plan import check_frontier
+
+            print(f"{path}: ok ({check_frontier(path, args.overrides, args.force)} points)")
             continue
         if is_study_file(path):  # a study: its base, outputs, and every input at both ends
             from .sensitivity.points import check_study

@@ -43,7 +43,7 @@ def test_every_indicator_produced_is_catalogued_and_every_catalogued_one_is_prod
     produced = set(results.summary["indicator"])
     assert produced - set(INDICATORS) == set(), "add these to sim/stats/catalogue.py"
     # the monthly loop's own (sim.stats.monthly) only when it is on: tests/test_ranking.py
-    only_on = set(catalogue.ONLY_WITH_MONTHS)
+    only_on = set(catalogue.ONLY_WITH_MONTHS) | set(catalogue.ONLY_WITH_COSTS)
     assert set(INDICATORS) - produced - only_on == set(), "catalogued but never computed"
 
 

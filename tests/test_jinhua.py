@@ -49,7 +49,10 @@ def _scenarios() -> list[tuple[str, object]]:
 
 
 def _names_inputs(path: Path) -> bool:
-    return "inputs" in (yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    """Studies and calibrations name inputs; frontier files name levers (their own tests:
+    tests/test_frontier.py)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return "inputs" in raw or "levers" in raw
 
 
 SCENARIOS = _scenarios()

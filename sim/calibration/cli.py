@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from ..experiment.options import RunOptions
+from ..experiment.outcome import finish
 from .results import SCENARIO_FILE, Calibration
 from .run import calibrate
 
 
 def run_calibration(file: Path, options: RunOptions, figure: bool = True) -> int:
     c = calibrate(file, options)
-    out = options.out
-    failures = c.manifest["failures"]
-    if not options.quiet:
-        print(summary_text(c))
-    if failures:
-        print(f"{len(failures)} run(s) failed (tracebacks in {out}/manifest.json); "
-              "rerun the same command to retry them", file=sys.stderr)  # fmt: skip
-    print(f"results written to {out}/" + (f" (calibrated scenario: {out}/{SCENARIO_FILE})"
-                                          if c.scenario_text else ""))  # fmt: skip
-    if figure and out is not None and not failures:
+
+    def written(out: Path) -> list[str]:
         from ..report.figures.calibration import write_calibration_figures
 
-        for written in write_calibration_figures(c, Path(out) / "figures"):
-            print(f"figure written to {written}")
-    return 1 if failures else 0
+        return [f"figure written to {w}" for w in write_calibration_figures(c, out / "figures")]
+
+    where = f" (calibrated scenario: {options.out}/{SCENARIO_FILE})" if c.scenario_text else ""
+    return finish(
+        options.out, c.manifest["failures"], lambda: summary_text(c), options.quiet,
+        written if figure else None, where,
+    )  # fmt: skip
 
 
 def summary_text(c: Calibration) -> str:

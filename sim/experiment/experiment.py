@@ -23,6 +23,7 @@ from ..model import simulate
 from ..scenario import LoadedScenario
 from ..stats import across_replications, summarise_replication
 from ..stats.compare import bootstrap_quantiles, paired_differences, replications_needed
+from ..stats.costs import cost_rows
 from ..world import World, build_world
 from .executors import Executor, make_executor
 from .folder import results_folder
@@ -83,6 +84,9 @@ def run_tables(
         rec.grid,
         rec.months,
     ).assign(replication=replication)
+    if sc.costs is not None:  # the cost indicator, only with a costs block (sim.stats.costs)
+        summary = pd.concat([summary, cost_rows(world, rec.incidents, replication)],
+                            ignore_index=True)  # fmt: skip
     timing = pd.DataFrame(
         {"replication": [replication], "wall_s": [time.perf_counter() - started],
          "events": [rec.events]}

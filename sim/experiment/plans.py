@@ -136,6 +136,14 @@ def sweep_variants(
         raise err.located(str(path)) from None
     points = _grid(plan.grid) if plan.grid is not None else _lhs(plan.lhs)  # type: ignore[arg-type]
     field = "grid" if plan.grid is not None else "lhs.ranges"
+    return plan, point_variants(path, base, points, overrides, field)
+
+
+def point_variants(
+    path: Path, base: Path, points: list[dict[str, Any]], overrides: list[str], field: str
+) -> list[Variant]:
+    """Each point (dotted path -> value) as a variant ``p<k>`` of the ``base`` scenario; a
+    bad value is one line naming the plan file and ``field.<path>`` (sweeps, frontiers)."""
     variants = []
     width = len(str(len(points) - 1))
     for k, params in enumerate(points):
@@ -152,7 +160,12 @@ def sweep_variants(
                 str(path),
             ) from None
         variants.append(Variant(f"p{k:0{width}d}", loaded, params))
-    return plan, variants
+    return variants
+
+
+def grid_points(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Every combination of the values of each dotted path (the first path varies slowest)."""
+    return _grid(grid)
 
 
 def _grid(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:

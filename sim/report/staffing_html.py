@@ -46,11 +46,31 @@ def _unit(s: Staffing) -> str:
 # ---------------------------------------------------------------------------- sections
 
 
+def _several(s: Staffing) -> list[str]:
+    """The targets when there are several (all must hold), else []."""
+    texts = list(s.manifest.get("targets") or [])
+    return texts if len(texts) > 1 else []
+
+
 def _how_to_read(s: Staffing) -> str:
     m = s.manifest
-    items = [
+    several = _several(s)
+    first = (
         f"The target is <code>{escape(s.target)}</code>: {escape(s.label)} at most "
-        f"{s.limit:g}, over the incidents reported to enforcement after the warm-up.",
+        f"{s.limit:g}, over the incidents reported to enforcement after the warm-up."
+    )
+    if several:
+        first = (
+            "The targets are "
+            + ", ".join(f"<code>{escape(t)}</code>" for t in several)
+            + ": <b>all must hold</b>, each judged on the same runs at the pessimistic end of "
+            "its interval (the lower end of a <code>&gt;=</code> target). The estimates, "
+            f"curves and allocation below show the first, {escape(s.label)}; the section "
+            "<i>Every target at the answer</i> shows them all, and which one <b>binds</b> "
+            "(fails one officer fewer)."
+        )
+    items = [
+        first,
         "A head count <b>meets</b> the target only if the <b>upper end</b> of the "
         "estimate's 95% bootstrap interval (resampling whole replications, "
         f"{escape(str(m.get('replications', '?')))} here) is within the limit; a "
@@ -112,6 +132,9 @@ def _answers(s: Staffing) -> str:
             sooner = _smaller_passing(s.curves, r) if met else None
             if sooner is not None:
                 status += f"; {sooner} officers also met it (noisy curve)"
+            binds = getattr(r, "binding", "")
+            if _several(s) and met and isinstance(binds, str) and binds:
+                status += f"; binds: {escape(binds)}"
             body.append(
                 f"<tr><th>{escape(str(r.county))}</th>{td(whole(r.officers_now))}"
                 f"{td(whole(r.officers_needed) if met else '–')}"
@@ -121,6 +144,26 @@ def _answers(s: Staffing) -> str:
                 + (f"<td>{status}</td>" if met else f'<td class="missing">{status}</td>')
                 + "</tr>"
             )
+        parts.append(f"<h3>{escape(str(model))}</h3>" + table(head, body))
+    return "".join(parts)
+
+
+def _targets(s: Staffing) -> str:
+    """Every target at each answer: its estimate, interval, whether it holds and binds."""
+    t = s.targets
+    if t is None or t.empty:
+        return '<p class="missing">No county met every target.</p>'
+    head = ["county", "needed", "target", "estimate [95% CI]", "limit", "holds", "binds"]
+    parts = []
+    for model, rows in t.groupby("model", sort=False):
+        body = [
+            f"<tr><th>{escape(str(r.county))}</th>{td(whole(r.officers))}"
+            f"<td><code>{escape(str(r.target))}</code></td>"
+            f"{td(num(r.estimate) + ci(f'[{num(r.ci95_low)}, {num(r.ci95_high)}]'))}"
+            f"{td(f'{r.limit:g}')}<td>{'yes' if bool(r.met) else 'no'}</td>"
+            f"<td>{'<b>binds</b>' if bool(r.binding) else ''}</td></tr>"
+            for r in rows.itertuples()
+        ]
         parts.append(f"<h3>{escape(str(model))}</h3>" + table(head, body))
     return "".join(parts)
 
@@ -227,7 +270,7 @@ def _chosen(r: pd.Series) -> str:
 
 def _manifest(s: Staffing) -> str:
     m = s.manifest
-    keys = ["target", "confidence", "variants", "seed", "replications", "max_officers",
+    keys = ["target", "targets", "confidence", "variants", "seed", "replications", "max_officers",
             "least_officers", "allocation_total", "counties",
             "independent_counties", "runs", "runs_reused", "wall_time_s", "executor", "jobs",
             "version", "git_commit", "created_utc", "python", "platform"]  # fmt: skip
@@ -242,7 +285,8 @@ def _manifest(s: Staffing) -> str:
         f"<table><tbody>{rows}</tbody></table><p>Everything here is in "
         "<code>manifest.json</code>; the tables behind this report are "
         "<code>staffing.csv</code>, <code>totals.csv</code>, <code>curves.csv</code> and "
-        "<code>allocation.csv</code>; the runs are kept in <code>runs/</code>.</p>"
+        "<code>allocation.csv</code> (and <code>targets.csv</code>: every target at the "
+        "answer); the runs are kept in <code>runs/</code>.</p>"
     )
 
 
@@ -250,6 +294,7 @@ def _build(folder: Path, s: Staffing) -> str:
     sections = [
         ("how", "How to read this", _how_to_read(s)),
         ("answers", "Officers needed per county", _answers(s)),
+        *([("targets", "Every target at the answer", _targets(s))] if _several(s) else []),
         ("totals", "City totals", _totals(s)),
         ("figures", "Figures", _figures(s, folder / "figures")),
         ("allocation", "Allocation steps", _allocation(s)),

@@ -90,6 +90,9 @@ def staffing_table(result: Staffing) -> str:
             else ""
         )
         note = "" if r.status == "met" else f"  {r.status}"
+        binds = getattr(r, "binding", "")
+        if len(m.get("targets", ())) > 1 and isinstance(binds, str) and binds:
+            note += f"  binds: {binds}"  # several targets: the one setting the answer
         lines.append(f"{r.model:<11}{r.county:<14}{r.officers_now:>5}{need:>8}  {est}{note}")
     for r in result.totals.itertuples():
         reached = not pd.isna(r.officers_needed)

@@ -17,6 +17,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..errors import ScenarioError
 from ..registry import CHANNELS, DEPLOYMENT_MODELS, DISPATCH_ORDERS, SHORTFALL_POLICIES
+from .costs import Costs  # noqa: F401  (re-exported)
 from .distributions import Distribution, Exponential, Fixed, Gamma, Lognormal
 from .fields import (  # noqa: F401  (re-exported: the schema's names in one place)
     SEVERITIES,
@@ -625,6 +626,12 @@ class Scenario(_Model):
         default_factory=dict,
         description="Enforcement units by name (counties with a `deployment` get generated "
         "units instead).",
+    )
+    costs: Costs | None = Field(
+        None,
+        description="Annual costs of officers, grid staff, monitoring points and rewards, "
+        "for the indicator `annual_cost_yuan` and the `frontier` command; default none "
+        "(no cost computed).",
     )
 
     @property

@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from ..experiment.options import RunOptions
+from ..experiment.outcome import finish
 from .results import Sensitivity
 from .run import sensitivity
 
 
 def run_study(study: Path, options: RunOptions, report: bool = True) -> int:
     s = sensitivity(study, options)
-    out = options.out
-    failures = s.manifest["failures"]
-    if not options.quiet:
-        print(summary_text(s))
-    if failures:
-        print(f"{len(failures)} run(s) failed (tracebacks in {out}/manifest.json); "
-              "rerun the same command to retry them", file=sys.stderr)  # fmt: skip
-    print(f"results written to {out}/")
-    if report and not failures and out is not None:
+
+    def written(out: Path) -> list[str]:
         from .report import write_sensitivity_report
 
-        print(f"report written to {write_sensitivity_report(out, s)}")
-    return 1 if failures else 0
+        return [f"report written to {write_sensitivity_report(out, s)}"]
+
+    return finish(
+        options.out, s.manifest["failures"], lambda: summary_text(s), options.quiet,
+        written if report else None,
+    )  # fmt: skip
 
 
 def summary_text(s: Sensitivity) -> str:

@@ -20,6 +20,7 @@ from ..scenario import LoadedScenario
 from ..scenario.files import read_yaml
 from ..scenario.schema import NAME_PATTERN
 from ..staffing.target import Target, parse_target
+from ..staffing.workload import WORKLOADS
 from ..stats.catalogue import HIGHER, LOWER, QUANTITIES, entry
 from .inputs import UncertainInput
 
@@ -131,6 +132,9 @@ def parse_outputs(texts: list[str], loaded: LoadedScenario, file: Path) -> list[
             if after:
                 raise ScenarioError(where, f"an output is a statistic without a limit: drop "
                                     f"{after!r}", str(file))  # fmt: skip
+            if text[text.find("(") + 1 :].split("|")[0].split(")")[0].strip() in WORKLOADS:
+                raise ScenarioError(where, "a workload quantity is a staffing target only; use "
+                                    "its indicator (e.g. utilisation_mean)", str(file))  # fmt: skip
             try:
                 target = parse_target(f"{text} <= 1", **names)
             except ScenarioError as err:

@@ -28,16 +28,19 @@ from ..registry import SHORTFALL_POLICIES
 from ..scenario import LoadedScenario
 from ..scenario.schema import Scenario
 from ..stats.catalogue import STAFFING_CONTEXT as CONTEXT
-from ..stats.compare import bootstrap_mean, bootstrap_quantiles
 from ..world import World
 from ..world.layouts import zone_count
+from .evaluate import check, estimate
 from .target import Target
+
+__all__ = ["CONTEXT", "Estimate", "Probes", "estimate"]
 
 
 @dataclass(frozen=True)
 class Estimate:
-    """The target's statistic for one county at one head count, pooled over replications,
-    and the county's ``CONTEXT`` indicators there."""
+    """The first target's statistic for one county at one head count, pooled over
+    replications, whether *every* target holds there (``met``), each target's own
+    ``(value, low, high, met)`` in ``checks`` and the county's ``CONTEXT`` indicators."""
 
     value: float
     low: float
@@ -45,16 +48,17 @@ class Estimate:
     incidents_per_replication: float
     met: bool
     context: tuple[float, ...] = ()
+    checks: tuple[tuple[float, float, float, bool], ...] = ()
+    empty: bool = False  # no target had anything to measure
 
+    @property
+    def others_met(self) -> bool:
+        """Every target but the first holds (the allocation bounds the first itself)."""
+        return all(c[3] for c in self.checks[1:])
 
-def estimate(target: Target, values: pd.DataFrame) -> tuple[float, float, float]:
-    """Point estimate and 95% interval (bootstrap over whole replications)."""
-    if target.stat == "mean":
-        return bootstrap_mean(values["value"], values["replication"])
-    (_, value, low, high), *_ = bootstrap_quantiles(
-        values["value"], values["replication"], qs=(target.q,)
-    )
-    return value, low, high
+    def failing(self, targets: list[Target]) -> list[str]:
+        """The targets that fail here, as written."""
+        return [t.text for t, c in zip(targets, self.checks, strict=False) if not c[3]]
 
 
 def scenario_head_counts(world: World) -> dict[str, int]:
@@ -86,12 +90,14 @@ def counties_independent(world: World) -> bool:
 
 
 class Probes:
-    """Runs probes and keeps, per (model, county, officers), the target's values."""
+    """Runs probes and keeps, per (model, county, officers), the first target's values and
+    every target's verdict (``targets``: all must hold; the first is the one the
+    allocation and the curves show)."""
 
     def __init__(
         self,
         loaded: LoadedScenario,
-        target: Target,
+        target: Target | list[Target],
         counties: list[str],
         *,
         ex: Any,
@@ -101,7 +107,8 @@ class Probes:
     ) -> None:
         """``options`` with the seed and replications filled in (``RunOptions.defaults``)."""
         assert options.replications is not None
-        self.loaded, self.target, self.counties = loaded, target, counties
+        self.targets = list(target) if isinstance(target, list) else [target]
+        self.loaded, self.target, self.counties = loaded, self.targets[0], counties
         self.ex, self.options, self.n = ex, options, options.replications
         self.base, self.independent = base, independent
         self.values: dict[tuple[str, str, int], pd.DataFrame] = {}
@@ -128,10 +135,18 @@ class Probes:
         self.failures += batch.failures
         if batch.failures:
             return
-        horizon = self.loaded.scenario.horizon_hours
+        sc = self.loaded.scenario
+        window = (sc.warmup_hours, sc.horizon_hours)
+        workload = any(t.workload for t in self.targets)
+        names = ("incidents", "officers", "inspections", "grid") if workload else ("incidents",)
         for v, (model, counts) in zip(variants, requests, strict=True):
-            incidents = pd.concat([done[(v.name, r)]["incidents"] for r in range(self.n)])
-            values = self.target.values(incidents, horizon)
+            runs = [done[(v.name, r)] for r in range(self.n)]
+            records = {
+                k: pd.concat([run[k] for run in runs])
+                for k in names
+                if all(run.get(k) is not None for run in runs)
+            }
+            values = [t.values_of(records, window) for t in self.targets]
             summary = pd.concat([done[(v.name, r)]["summary"] for r in range(self.n)])
             summary = summary[(summary["scope"] == "county") & summary["indicator"].isin(CONTEXT)]
             context = summary.groupby(["group", "indicator"])["value"].mean()
@@ -139,14 +154,23 @@ class Probes:
                 key = (model, county, counts[county])
                 if key in self.estimates:
                     continue
-                mine = values[values["county"] == county][["replication", "value"]]
-                mine = mine.reset_index(drop=True)
-                value, low, high = estimate(self.target, mine) if len(mine) else (np.nan,) * 3
-                self.values[key] = mine
+                mine = [
+                    x[x["county"] == county][["replication", "value"]].reset_index(drop=True)
+                    for x in values
+                ]
+                checks = [check(t, m) for t, m in zip(self.targets, mine, strict=True)]
+                first = checks[0]
+                empty = not any(c["measured"] for c in checks)
+                self.values[key] = mine[0]
                 extra = tuple(float(context.get((county, i), np.nan)) for i in CONTEXT)
                 self.estimates[key] = Estimate(
-                    value, low, high, len(mine) / self.n, self.target.met(high), extra
-                )
+                    first["value"], first["ci95_low"], first["ci95_high"],
+                    len(mine[0]) / self.n,
+                    not empty and all(c["met"] for c in checks),
+                    extra,
+                    tuple((c["value"], c["ci95_low"], c["ci95_high"], c["met"]) for c in checks),
+                    empty,
+                )  # fmt: skip
 
     def _measured(self, counts: dict[str, int]) -> list[str]:
         """Counties whose result here is the county's result at its head count."""

@@ -4,7 +4,10 @@
   estimate with its 95% interval at that head count, the interval's upper end one
   officer fewer (which failed), the status (``met``, ``not reachable up to N``,
   ``no incidents``), and at that head count the county's mean response over all reports,
-  share unserved at the end and officer utilisation (what the target does not cover);
+  share unserved at the end and officer utilisation (what the target does not cover), and
+  ``binding``: the targets that fail at the head count below the answer;
+- ``targets.csv``: per model and county, every target at the answer: its estimate and
+  interval, whether it holds and whether it binds (fails one officer fewer);
 - ``totals.csv``: per model, the city total needed and the city-wide indicator there;
 - ``curves.csv``: every head count measured, per model and county;
 - ``allocation.csv``: the greedy allocation's steps (marginal gain per officer);
@@ -25,9 +28,9 @@ from ..errors import ScenarioError
 from ..experiment.folder import dump_yaml, make_folder, read_saved, write_file
 from ..scenario.reading import parse_yaml
 
-TABLES = ("table", "totals", "curves", "allocation")
+TABLES = ("table", "totals", "curves", "allocation", "targets")
 FILES = {"table": "staffing.csv", "totals": "totals.csv", "curves": "curves.csv",
-         "allocation": "allocation.csv"}  # fmt: skip
+         "allocation": "allocation.csv", "targets": "targets.csv"}  # fmt: skip
 
 
 @dataclass
@@ -41,6 +44,7 @@ class Staffing:
     allocation: pd.DataFrame
     manifest: dict[str, Any]
     scenario: dict[str, Any] = field(default_factory=dict)
+    targets: pd.DataFrame = field(default_factory=pd.DataFrame)  # every target at the answer
 
     def save(self, folder: str | Path) -> Path:
         """Every file replaced whole, never through a symlink (``folder.write_file``)."""

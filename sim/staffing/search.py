@@ -13,17 +13,17 @@ largest count meets the target, and bisects inside it. The answer is the smalles
 count meeting the target under that assumption; it is never a full scan.
 
 **Allocation.** For a fixed city-wide total, the allocation that makes the worst
-county best (minimax) is found exactly from the same searches: for a threshold
-theta, each county needs N_c(theta) officers to bring its indicator's upper bound
-under theta; the smallest theta whose total fits is the answer, found by bisection
-over the upper bounds measured. Every threshold tried is a point of the frontier
-(city officers against the worst county's indicator), so the marginal gain of each
-step, and the diminishing returns, can be read off.
+county best (minimax) is found exactly from the same searches, on the first target with
+every other target holding: for a threshold theta, each county needs N_c(theta)
+officers to bring its indicator's upper bound under theta; the smallest theta whose
+total fits is the answer, found by bisection over the upper bounds measured. Every
+threshold tried is a point of the frontier (city officers against the worst county's
+indicator), so the marginal gain of each step, and the diminishing returns, can be read
+off.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
@@ -103,7 +103,7 @@ class CountySearch:
         for lo, hi in self.families[:-1]:
             est = known(hi)
             assert est is not None
-            if math.isnan(est.value):
+            if est.empty:
                 self.done = self.empty = True  # no incident of the target's kind
                 return None
             if self.met(est):
@@ -112,7 +112,7 @@ class CountySearch:
         if need is not None:
             return [need]
         first = known(self._doubling[0])
-        if first is not None and math.isnan(first.value):
+        if first is not None and first.empty:
             self.done = self.empty = True
         elif last_ok is None:
             self.done = True  # not reachable up to the most
@@ -198,7 +198,9 @@ def frontier(
     def needs(theta: float) -> dict[str, int] | None:
         if theta not in tried:
             searches = run_searches(
-                probes, {(model, c): fam[c] for c in counties}, lambda e: e.high <= theta
+                probes,
+                {(model, c): fam[c] for c in counties},
+                lambda e: e.high <= theta and e.others_met,
             )
             alloc = {c: s.answer for (_, c), s in searches.items() if not s.empty}
             ok = all(n is not None for n in alloc.values()) and not probes.failures

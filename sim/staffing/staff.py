@@ -1,10 +1,11 @@
 """``staff``: how many officers each county needs, and where a fixed total does most good.
 
-The answer for a county is the smallest head count at which the target holds at the
-*upper* end of its 95% interval (the *lower* end does not count as meeting it), found
-per deployment model by bracketing and bisection on common random numbers. Within a
-county the layout generator decides where its officers sit (zones of the model, spare
-officers to the busiest zones).
+The answer for a county is the smallest head count at which *every* target holds at the
+pessimistic end of its 95% interval (the upper end; the lower end of a ``>=`` target),
+all judged on the same runs and found per deployment model by bracketing and bisection
+on common random numbers. The target that *binds* is the one that fails one officer
+fewer. Within a county the layout generator decides where its officers sit (zones of the
+model, spare officers to the busiest zones).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..experiment.runner import load
 from ..registry import DEPLOYMENT_MODELS
 from ..scenario import LoadedScenario
 from ..scenario.schema import SEVERITIES
+from .binding import binding, checks_at_answers
 from .probes import (
     CONTEXT,
     Estimate,
@@ -38,22 +40,25 @@ from .probes import (
 )
 from .results import Staffing
 from .search import frontier, run_searches
-from .target import parse_target
+from .target import Target
+from .targets_file import DEFAULT_TARGETS, parse_targets, read_targets_file
 
 
 def staff(
     scenario: str | Path | LoadedScenario,
-    target: str,
+    target: str | Sequence[str] | None = None,
     options: RunOptions | None = None,
     *,
+    targets_file: str | Path | None = None,
     models: Sequence[str] | None = None,
     max_officers: int = 60,
     total: int | None = None,
     allocation: bool = True,
     **kwargs: Any,
 ) -> Staffing:
-    """Fewest officers per county meeting ``target`` under each model (default: all four),
-    then, unless ``allocation`` is off, the allocation of ``total`` officers (default: the
+    """Fewest officers per county meeting every target (``target``: one or several, and
+    those of ``targets_file``; neither: ``DEFAULT_TARGETS``) under each model (default: all
+    four), then, unless ``allocation`` is off, the allocation of ``total`` officers (default: the
     scenario's own total in the searched counties) that makes the worst county best.
     How to run is ``options`` and/or its fields as keywords, as for ``sim.run``; the
     search runs a fixed number of replications, so it takes no ``precision``."""
@@ -64,13 +69,22 @@ def staff(
     loaded = load(scenario, options)
     sc = loaded.scenario
     world = checked_world(loaded, options.force, size=False)
-    tgt = parse_target(
-        target,
-        severities=SEVERITIES,
-        types=tuple(sc.incident_types),
-        counties=world.county_names,
-        townships=world.township_names,
-    )
+    names = {"severities": SEVERITIES, "types": tuple(sc.incident_types),
+             "counties": world.county_names, "townships": world.township_names}  # fmt: skip
+    given = [target] if isinstance(target, str) else list(target or ())
+    targets = parse_targets(given, **names)
+    if targets_file is not None:
+        targets += parse_targets(read_targets_file(Path(targets_file)), targets_file, **names)
+    if not targets:
+        targets = parse_targets(DEFAULT_TARGETS, **names)
+    tgt = targets[0]
+    if allocation and tgt.lower_limit:
+        raise ScenarioError(
+            "--target",
+            f"the allocation makes the worst county best on the first target, and "
+            f"{tgt.text!r} is a lower limit: put an upper-limit target first, or use "
+            "--no-allocation",
+        )
     models = list(models or DEPLOYMENT_MODELS.names())
     for m in models:
         DEPLOYMENT_MODELS.lookup(m, "--model")
@@ -79,7 +93,7 @@ def staff(
         raise ScenarioError(
             "--max-officers", f"{max_officers} is below the {least} a county needs to form a team"
         )
-    counties = list(tgt.counties() or world.county_names)
+    counties = list(_searched(targets) or world.county_names)
     now = scenario_head_counts(world)
     base = {c: max(least, now[c]) for c in world.county_names}
     independent = counties_independent(world)
@@ -91,7 +105,7 @@ def staff(
     held = results_folder(options.out, options.overwrite)  # its runs; save() writes whole files
     with held, make_executor(options.jobs, options.dask) as ex:
         probes = Probes(
-            loaded, tgt, counties, ex=ex, options=options, base=base, independent=independent
+            loaded, targets, counties, ex=ex, options=options, base=base, independent=independent
         )
         families = {
             (m, c): ranges
@@ -108,10 +122,11 @@ def staff(
     years = (sc.horizon_hours - sc.warmup_hours) / (24 * 365)
     table = _answers(probes, searches, models, counties, now, max_officers, years)
     result = Staffing(
-        target=tgt.text,
+        target=" and ".join(t.text for t in targets),
         label=tgt.label,
         limit=tgt.limit,
         table=table,
+        targets=checks_at_answers(probes, table),
         totals=_totals(probes, table, models, counties),
         curves=_curves(probes, years),
         allocation=pd.concat(steps, ignore_index=True) if steps else pd.DataFrame(),
@@ -130,8 +145,10 @@ def staff(
             failures=probes.failures,
         )
         | {
-            "target": tgt.text,
-            "confidence": "upper end of a 95% bootstrap interval over replications",
+            "target": " and ".join(t.text for t in targets),
+            "targets": [t.text for t in targets],
+            "confidence": "upper end of a 95% bootstrap interval over replications "
+            "(lower end for a >= target)",
             "counties": counties,
             "independent_counties": independent,
             "least_officers": least,
@@ -144,6 +161,14 @@ def staff(
     if options.out is not None:
         result.save(options.out)
     return result
+
+
+def _searched(targets: list[Target]) -> list[str] | None:
+    """Counties named by ``county=`` filters (every target's, in order), or None: all."""
+    named = [t.counties() for t in targets]
+    if any(n is None for n in named):
+        return None
+    return list(dict.fromkeys(c for n in named for c in n or ()))
 
 
 def _check_total(total: int, least: int, most: int, counties: int, independent: bool) -> None:
@@ -184,6 +209,7 @@ def _answers(probes, searches, models, counties, now, most, years) -> pd.DataFra
                     "officers_now": now[c],
                     "officers_needed": need,
                     "status": status,
+                    "binding": binding(probes, m, c, need),
                     "estimate": shown.value if shown else np.nan,
                     "ci95_low": shown.low if shown else np.nan,
                     "ci95_high": shown.high if shown else np.nan,

@@ -14,9 +14,13 @@ Grammar::
               weekend_holiday)
 
 QUANTITY is a per-incident quantity of the indicator catalogue
-(``sim.stats.catalogue.QUANTITIES``: its record columns, label and unit).
-Every quantity falls as officers are added, so a target is an upper limit; a
-``>=`` target is refused with a hint. Quantities are measured over incidents
+(``sim.stats.catalogue.QUANTITIES``: its record columns, label and unit), or a
+workload quantity (``sim.staffing.workload.WORKLOADS``: one value per county and
+replication, e.g. ``mean(overtime_h_per_officer_year) <= 432``; only ``mean`` and a
+``county=`` filter). Every per-incident quantity falls as officers are added, so its
+target is an upper limit; a ``>=`` target on it is refused with a hint. A workload
+quantity that rises with officers (``inspections_done_share``) takes ``>=`` instead,
+judged at the lower end of its interval. Quantities are measured over incidents
 reported to enforcement after the warm-up; an incident still waiting for a team
 at the end of the run counts with the time it had waited (a lower bound), so an
 overwhelmed county fails its target instead of being judged on the few incidents
@@ -35,6 +39,7 @@ from ..errors import ScenarioError
 from ..scenario.schema import SEVERITIES
 from ..stats.catalogue import QUANTITIES
 from ..world.periods import REPORT_PERIODS
+from .workload import WORKLOADS, Records, workload_values
 
 FILTERS = ("severity", "type", "county", "township", "reported_when")
 _TARGET = re.compile(r"^\s*([A-Za-z][\w.]*)\s*\((.*)\)\s*(<=|<|>=|>|==|=)\s*(\S+)\s*$", re.S)
@@ -53,6 +58,12 @@ class Target:
     filters: tuple[tuple[str, tuple[str, ...]], ...]
     limit: float
     strict: bool  # "<" rather than "<="
+    lower_limit: bool = False  # ">=" or ">": a workload quantity that rises with officers
+
+    @property
+    def workload(self) -> bool:
+        """A workload quantity (one value per county and replication), not per incident."""
+        return self.quantity in WORKLOADS
 
     @property
     def label(self) -> str:
@@ -61,13 +72,30 @@ class Target:
         stat = "median" if self.q == 0.5 else f"p{_fmt_q(self.q)}"
         stat = "mean" if self.stat == "mean" else stat
         where = ", ".join(f"{k}={'/'.join(v)}" for k, v in self.filters)
-        return f"{stat} {QUANTITIES[self.quantity].label}" + (f" ({where})" if where else "")
+        name = (WORKLOADS[self.quantity] if self.workload else QUANTITIES[self.quantity]).label
+        return f"{stat} {name}" + (f" ({where})" if where else "")
 
     def met(self, upper: float) -> bool:
-        """Whether the target holds at the upper end of an interval."""
+        """Whether the target holds at the pessimistic end of an interval (``bound``): the
+        upper end, or the lower end of a ``>=`` target."""
         if not np.isfinite(upper):
             return False
+        if self.lower_limit:
+            return upper > self.limit if self.strict else upper >= self.limit
         return upper < self.limit if self.strict else upper <= self.limit
+
+    def bound(self, low: float, high: float) -> float:
+        """The end of a 95% interval the target is judged at (the pessimistic one)."""
+        return low if self.lower_limit else high
+
+    def values_of(self, records: Records, window_hours: tuple[float, float]) -> pd.DataFrame:
+        """``county, replication, value`` from a run's records (concatenated over
+        replications): per incident, or one per county and replication for a workload."""
+        if not self.workload:
+            return self.values(records["incidents"], window_hours[1])
+        out = workload_values(self.quantity, records, window_hours)
+        counties = self.counties()
+        return out[out["county"].isin(counties)] if counties else out
 
     def counties(self) -> tuple[str, ...] | None:
         """The counties a ``county=`` filter names, or None for all."""
@@ -116,11 +144,19 @@ def parse_target(
         )
     stat_text, inner, op, number = m.groups()
     stat, q = _stat(stat_text.lower())
-    if op in (">=", ">", "==", "="):
+    quantity = inner.partition("|")[0].strip()
+    rises = quantity in WORKLOADS and WORKLOADS[quantity].better == "higher"
+    if op in ("==", "=") or (op in (">=", ">") and not rises):
         raise ScenarioError(
             _FIELD,
             f"{op!r}: a staffing target is an upper limit on a quantity that falls as officers "
             "are added; write <= or <",
+        )
+    if rises and op in ("<=", "<"):
+        raise ScenarioError(
+            _FIELD,
+            f"{op!r}: {quantity} rises as officers are added, so its target is a lower limit; "
+            "write >= or >",
         )
     try:
         limit = float(number)
@@ -128,16 +164,23 @@ def parse_target(
         raise ScenarioError(_FIELD, f"limit {number!r} is not a number") from None
     if not np.isfinite(limit):
         raise ScenarioError(_FIELD, f"limit {number!r} must be a finite number")
-    quantity_text, _, filter_text = inner.partition("|")
-    quantity = quantity_text.strip()
-    if quantity not in QUANTITIES:
+    filter_text = inner.partition("|")[2]
+    if quantity not in QUANTITIES and quantity not in WORKLOADS:
         raise ScenarioError(
-            _FIELD, f"unknown quantity {quantity!r} (expected one of {', '.join(QUANTITIES)})"
+            _FIELD,
+            f"unknown quantity {quantity!r} (expected one of {', '.join(QUANTITIES)}; "
+            f"or a workload: {', '.join(WORKLOADS)})",
         )
     known = {"severity": severities, "type": types, "county": counties, "township": townships,
              "reported_when": REPORT_PERIODS}  # fmt: skip
+    if quantity in WORKLOADS:
+        if stat != "mean":
+            raise ScenarioError(
+                _FIELD, f"{quantity} is one value per county and replication: use mean(...)"
+            )
+        known = {"county": counties}
     filters = _filters(filter_text, known) if filter_text.strip() else ()
-    return Target(text.strip(), stat, q, quantity, filters, limit, op == "<")
+    return Target(text.strip(), stat, q, quantity, filters, limit, op in ("<", ">"), rises)
 
 
 def _stat(text: str) -> tuple[str, float]:
@@ -164,7 +207,7 @@ def _filters(
             raise ScenarioError(_FIELD, f"filter {part.strip()!r}: write KEY=VALUE")
         if key not in known:
             raise ScenarioError(
-                _FIELD, f"unknown filter {key!r} (expected one of {', '.join(FILTERS)})"
+                _FIELD, f"unknown filter {key!r} (expected one of {', '.join(known)})"
             )
         if key in out:
             raise ScenarioError(_FIELD, f"filter {key!r} given twice; list values as a/b")

@@ -201,6 +201,8 @@ _ROWS = (
      "Planned inspections due after the warm-up."),
     ("inspections_done_share", "planned inspections done", "%", SHARE, HIGHER,
      "Share of the planned inspections that were done."),
+    ("annual_cost_yuan", "annual cost", "yuan", COUNT, LOWER,
+     "Officers, grid staff, monitoring points and rewards, yuan a year (only with `costs`)."),
     # per incident, not in summary.csv: what staffing targets and pooled quantiles are of
     ("response_h", "response time", "h", HOURS, LOWER,
      "Hours from a report reaching enforcement to a legal team on site."),
@@ -241,6 +243,8 @@ ONLY_WITH_MONTHS: tuple[str, ...] = (
     "effort_multiplier_mean", "effort_multiplier_max", "pollution_hours_spread",
     "violations_deterred", "violation_rate_per_day",
 )  # fmt: skip
+# the cost of the world (sim.stats.costs): produced only when the scenario has `costs`
+ONLY_WITH_COSTS: tuple[str, ...] = ("annual_cost_yuan",)
 # what policy staff look at first, in this order; the full list is in the report's details
 HEADLINE: tuple[str, ...] = (
     "incidents",

@@ -44,6 +44,13 @@ def target_unit(staffing: Staffing) -> str:
     return quantity.unit if quantity else ""
 
 
+def _first(staffing: Staffing) -> str:
+    """The first target as written (the one the curves show), noting any others."""
+    texts = list(staffing.manifest.get("targets") or [staffing.target])
+    more = len(texts) - 1
+    return texts[0] + (f" (and {more} more target{'s' if more > 1 else ''})" if more else "")
+
+
 def value_label(staffing: Staffing, prefix: str = "", log: bool = False) -> str:
     """The target's label with its unit and the scale if logarithmic."""
     notes = [u for u in (target_unit(staffing), "log scale" if log else "") if u]
@@ -185,7 +192,7 @@ def staffing_curves(staffing: Staffing, models: Iterable[str] | None = None) -> 
         Line2D([], [], color=_NOW, ls=":", lw=1.3, label="officers now"),
     ]  # fmt: skip
     fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 6))
-    fig.suptitle(f"{staffing.target}: estimate and 95% interval against officers, per county")
+    fig.suptitle(f"{_first(staffing)}: estimate and 95% interval against officers, per county")
     return fig
 
 
@@ -247,7 +254,7 @@ def allocation_gains(staffing: Staffing) -> Figure:
     bottom.set_xlabel("officers in the searched counties (city total)")
     bottom.set_title("Marginal gain per officer from the previous frontier point")
     bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
-    fig.suptitle(f"Where officers do most good: {staffing.target}")
+    fig.suptitle(f"Where officers do most good: {_first(staffing)}")
     return fig
 
 
@@ -315,5 +322,7 @@ def staffing_needed(staffing: Staffing) -> Figure:
         handles.append(Patch(facecolor="white", edgecolor="0.3", hatch="////",
                              label=f"not reachable up to {most}"))  # fmt: skip
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    ax.set_title(f"Officers needed for {staffing.target}, per county")
+    several = len(staffing.manifest.get("targets") or ()) > 1
+    what = f"all {len(staffing.manifest['targets'])} targets" if several else staffing.target
+    ax.set_title(f"Officers needed for {what}, per county")
     return fig
