@@ -2,7 +2,7 @@
 they reach pollution incidents (Jinhua, 2019).
 
 The public API mirrors the command line: ``sim.run``, ``sim.compare``, ``sim.sweep``,
-``sim.staff``, ``sim.sensitivity``, ``sim.calibrate``, ``sim.load_results``,
+``sim.staff``, ``sim.place``, ``sim.sensitivity``, ``sim.calibrate``, ``sim.load_results``,
 ``sim.load_staffing``, ``sim.load_sensitivity`` and ``sim.load_calibration``; how to run (seed,
 replications, executor, folder, safety) is one ``sim.RunOptions`` or its fields as
 keywords: ``sim.run(path, replications=3, seed=1)``.
@@ -16,6 +16,7 @@ from .experiment.manifest import package_version
 from .scenario import load_scenario
 from .sensitivity import Sensitivity, load_sensitivity, sensitivity
 from .staffing import Staffing, load_staffing, staff
+from .staffing.place import place
 
 __version__ = package_version()
 
@@ -34,6 +35,7 @@ __all__ = [
     "load_scenario",
     "load_sensitivity",
     "load_staffing",
+    "place",
     "run",
     "sensitivity",
     "staff",

@@ -205,6 +205,25 @@ def build_parser() -> argparse.ArgumentParser:
     _common(stf)
     stf.add_argument("--no-report", dest="report", action="store_false", help="skip report.html")
 
+    plc = sub.add_parser(
+        "place", help="where one county's officers should sit: local search from the generated "
+        "layout, moves screened by the hypercube and judged on common random numbers",
+    )  # fmt: skip
+    plc.add_argument("scenario", type=Path, help="scenario YAML")
+    plc.add_argument("--county", required=True, help="county to place")
+    plc.add_argument("--officers", required=True, type=_positive_int, help="head count")
+    plc.add_argument("--model", required=True, choices=DEPLOYMENT_MODELS.names())
+    plc.add_argument("--target", dest="targets", action="append", metavar="TARGET",
+                     help="as for staff; the first one's statistic is minimised, all are "
+                     "judged (default: mean(response_h) <= 24, then staff's default "
+                     "bundle)")  # fmt: skip
+    plc.add_argument("--replications", type=_option("replications"), help="replications per layout")
+    plc.add_argument("--seed", type=_option("seed"), help="root seed (overrides the scenario's)")
+    plc.add_argument("--top", type=_positive_int, default=3, help="moves simulated per round")
+    plc.add_argument("--out", type=Path, help="results folder (default results/<name>-place/)")
+    plc.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE")
+    plc.add_argument("--quiet", action="store_true", help="print only where files went")
+
     frt = sub.add_parser(
         "frontier",
         help="cost-response frontier: every mix of levers in a frontier file, costed and "
@@ -283,6 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "report": _report,
             "staff": _staff,
             "frontier": _frontier,
+            "place": _place,
             "sensitivity": _sensitivity,
             "calibrate": _calibrate,
             "examples": _examples,
@@ -420,6 +440,22 @@ def _frontier(args: argparse.Namespace) -> int:
     out = args.out or Path("results") / default_name([args.plan], "frontier")
     _writable(out)
     return run_frontier(args.plan, _run_options(args, out), report=args.report)
+
+
+def _place(args: argparse.Namespace) -> int:
+    from .scenario import load_scenario
+    from .staffing.place import place
+    from .staffing.place_output import placement_text, write_placement
+
+    loaded = load_scenario(args.scenario, overrides=args.overrides)
+    out = args.out or Path("results") / f"{loaded.scenario.name}-place"
+    result = place(loaded, args.county, args.officers, args.model, args.targets,
+                   replications=args.replications, seed=args.seed, top=args.top)  # fmt: skip
+    write_placement(result, out)
+    if not args.quiet:
+        print(placement_text(result))
+    print(f"results written to {out}/")
+    return 0
 
 
 def _finish(results, out: Path, report: bool = False) -> int:
