@@ -232,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     frt.add_argument("plan", type=Path, help="frontier file (base, levers, targets)")
     _common(frt)
     frt.add_argument(
-        "--no-report", dest="report", action="store_false", help="skip frontier.md and its figure"
+        "--no-report", dest="report", action="store_false", help="skip the reports and figure"
     )
 
     rep = sub.add_parser(
@@ -476,7 +476,9 @@ def _finish(results, out: Path, report: bool = False) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from .experiment.folder import reading_folder
+    from .frontier.report import is_frontier_folder, write_frontier_report
     from .report import write_report, write_staffing_report
+    from .report.placement_html import is_placement_folder, write_placement_report
     from .sensitivity.results import is_sensitivity_folder
     from .staffing.results import is_staffing_folder
 
@@ -487,6 +489,10 @@ def _report(args: argparse.Namespace) -> int:
             from .sensitivity.report import write_sensitivity_report
 
             written = write_sensitivity_report(args.results_dir)
+        elif is_frontier_folder(args.results_dir):
+            written = write_frontier_report(args.results_dir)
+        elif is_placement_folder(args.results_dir):
+            written = write_placement_report(args.results_dir)
         else:
             written = write_report(args.results_dir, target_hours=args.target_hours)
     print(f"report written to {written}")

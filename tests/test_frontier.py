@@ -188,3 +188,19 @@ def test_the_jinhua_frontier_file_reads_and_its_base_is_costed():
     from sim.frontier.plan import check_frontier
 
     assert check_frontier(ROOT / "scenarios" / "jinhua" / "frontier.yaml", []) == 48
+
+
+def test_frontier_html_report_is_self_contained_and_names_its_answer(run_frontier):
+    result, out = run_frontier
+    html = (out / "report.html").read_text("utf-8")
+    assert "data:image/png;base64," in html and "<script" not in html and "http" not in html
+    best = result.cheapest
+    if best is None:
+        assert "No point of the" in html
+    else:
+        assert f"The cheapest mix meeting all 2 target(s) is {best['point']}" in html
+    assert "mean(response_h) &lt;= 2" in html  # the frontier table's first target
+    # `report FOLDER` recognises a frontier folder and rebuilds the page from its files
+    (out / "report.html").unlink()
+    assert main(["report", str(out)]) == 0
+    assert (out / "report.html").read_text("utf-8").count("<tr") == len(result.frontier) + 1

@@ -137,3 +137,13 @@ def test_command_writes_layout_and_csv(small, tmp_path, capsys):
         f.name for f in out.iterdir()
     }
     assert "units:" in (out / "layout.yaml").read_text(encoding="utf-8")
+    html = (out / "report.html").read_text(encoding="utf-8")  # self-contained, names its answer
+    assert "data:image/png;base64," in html and "<script" not in html
+    assert "With 2 officers in Pujiang (integrated), post them as follows" in html
+    assert (
+        "than the generated layout" in html
+        or "from the generated layout (" in html
+        and "paired difference" in html
+    )
+    (out / "report.html").unlink()  # `report FOLDER` rebuilds it from the folder's files
+    assert main(["report", str(out)]) == 0 and (out / "report.html").is_file()

@@ -66,6 +66,9 @@ def write_placement(result: Placement, out: Path, figure: bool = True) -> list[P
 
         files.append(out / "placement_map.png")
         placement_map(result).savefig(files[-1], format="png", dpi=120)
+    from ..report.placement_html import write_placement_report
+
+    files.append(write_placement_report(out))
     return files
 
 
