@@ -242,6 +242,18 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--target-hours", type=_positive_float, default=4.0, help="response target (h)"
     )
+    rep.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print the report to report.pdf beside it, through headless Chromium",
+    )
+    rep.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of a run, compare or sweep report: zh writes report.zh.html with "
+        "Chinese labels and place names (needs a font with Chinese characters)",
+    )
 
     val = sub.add_parser(
         "validate",
@@ -482,6 +494,10 @@ def _report(args: argparse.Namespace) -> int:
     from .sensitivity.results import is_sensitivity_folder
     from .staffing.results import is_staffing_folder
 
+    if args.pdf:  # before the report is built: no browser is one line, not a wasted minute
+        from .report.browser import find_chromium, print_pdf
+
+        find_chromium()
     with reading_folder(args.results_dir):  # a run into the folder waits, or is waited for
         if is_staffing_folder(args.results_dir):
             written = write_staffing_report(args.results_dir)
@@ -494,9 +510,24 @@ def _report(args: argparse.Namespace) -> int:
         elif is_placement_folder(args.results_dir):
             written = write_placement_report(args.results_dir)
         else:
-            written = write_report(args.results_dir, target_hours=args.target_hours)
-    print(f"report written to {written}")
+            written = write_report(args.results_dir, target_hours=args.target_hours, lang=args.lang)
+        if args.lang != "en" and written.name == "report.html" and _english_only(args.results_dir):
+            print(f"note: this report is written in English only (--lang {args.lang} ignored)")
+        print(f"report written to {written}")
+        if args.pdf:
+            print(f"PDF written to {print_pdf(written, written.with_suffix('.pdf'))}")
     return 0
+
+
+def _english_only(folder: Path) -> bool:
+    """Staffing, study, frontier and placement reports have no Chinese version yet."""
+    from .frontier.report import is_frontier_folder
+    from .report.placement_html import is_placement_folder
+    from .sensitivity.results import is_sensitivity_folder
+    from .staffing.results import is_staffing_folder
+
+    checks = (is_staffing_folder, is_sensitivity_folder, is_frontier_folder, is_placement_folder)
+    return any(check(folder) for check in checks)
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -71,7 +71,7 @@ def test_entries_are_complete_and_selections_name_indicators():
 
 
 def test_labels_and_numbers_as_every_table_shows_them():
-    assert label("response_h_p90") == "response time, p90 (h)"
+    assert label("response_h_p90") == "response time, 90th percentile (h)"
     assert label("two_person_compliance") == "two-person compliance (%)"
     assert label("incidents") == "incidents in the measured window"
     assert label("not_catalogued_x") == "not catalogued x"

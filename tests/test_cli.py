@@ -50,7 +50,7 @@ def test_run_writes_results_folder_and_it_loads_back(tmp_path, example_path, cap
     out = tmp_path / "res"
     assert main(["run", str(example_path), "--out", str(out), "--replications", "2"]) == 0
     printed = capsys.readouterr().out
-    assert "response time, p90 (h)" in printed and str(out) in printed
+    assert "response time, 90th percentile (h)" in printed and str(out) in printed
     assert {p.name for p in out.iterdir()} >= FILES
     res = sim.load_results(out)
     assert set(res.incidents.columns) >= INCIDENT_COLUMNS

@@ -17,6 +17,7 @@ from matplotlib.text import Text
 import sim
 from sim.report import NoData, write_report
 from sim.report import figures as F
+from sim.report.page import PNG_DPI
 from sim.report.tables import monthly_ranking, ranking_summary
 from sim.stats.catalogue import label
 
@@ -28,8 +29,8 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 SECTIONS = {
-    "how", "headline", "when", "response", "map", "workload", "backlog", "discovery",
-    "ranking", "scenario", "manifest", "indicators",
+    "findings", "caveats", "how", "headline", "when", "response", "map", "workload", "backlog",
+    "discovery", "ranking", "glossary", "scenario", "manifest", "indicators",
 }  # fmt: skip
 RECORD_FIGURES = {"response_ecdf", "workload_by_unit", "backlog", "monthly_ranking"}
 SUMMARY_FIGURES = {
@@ -94,6 +95,9 @@ def _figure_calls(folder: Path) -> dict[str, Callable[[sim.Results], Figure]]:
         "discovery_channels": F.discovery_channels,
         "response_by_report_period": F.response_by_report_period,
         "monthly_ranking_chart": lambda r: F.monthly_ranking_chart(r, folder=folder),
+        "paired_differences": F.paired_differences,
+        "county_differences": F.county_differences,
+        "township_ranks": lambda r: F.township_ranks(r, folder=folder),
     }
 
 
@@ -220,6 +224,7 @@ def test_report_is_self_contained_and_complete(kind: str, folders: dict[str, Pat
     expected |= {"sweep"} if kind == "sweep" else set()
     assert expected <= page.ids, expected - page.ids
     figures = SUMMARY_FIGURES | (RECORD_FIGURES if kind != "sweep" else {"sweep_effects"})
+    figures |= {"paired_differences"} if kind == "compare" else set()  # the primary figure
     assert {f"fig-{f}" for f in figures} <= page.ids
     assert len(page.imgs) == len(figures) == len(list((folder / "figures").glob("*.png")))
     for src in page.imgs:
@@ -250,7 +255,23 @@ def test_report_is_self_contained_and_complete(kind: str, folders: dict[str, Pat
         assert "mean rank" in page.headers
         assert (folder / "figures" / "monthly_ranking.csv").exists()
     if kind == "compare":
-        assert "stationed − squadron" in page.headers
+        # every variant on a map, none dropped; every figure a readable size
+        maps = re.findall(r'<figure id="fig-map_response[^"]*" data-variants="([^"]*)"', text)
+        assert sorted(v for m in maps for v in m.split("|")) == sorted(
+            sim.load_results(folder).variants
+        )
+        assert text.index('id="fig-paired_differences"') < text.index("<table", text.index(
+            'id="differences"'))  # fmt: skip
+        # columns by the variants' own names, each minus the reference (named above)
+        assert "Pujiang with offices stationed in the townships" in page.headers
+        assert "minus <b>Pujiang as zoned squadrons</b>" in text
+    for png in (folder / "figures").glob("*.png"):
+        height = int.from_bytes(png.read_bytes()[20:24], "big")  # the PNG header's height
+        assert height <= F.MAX_FIGURE_INCHES * PNG_DPI, (png.name, height)
+    # the report opens with what was found, and explains its words in a glossary
+    order = re.findall(r'<section id="(\w+)"', text)
+    assert order[:3] == ["findings", "caveats", "how"] and "glossary" in order
+    assert '<a href="#glossary">' in text
     if kind == "sweep":
         assert "units.east_squadron.officers" in page.headers
     assert "setting" in page.headers and "SimPy events" in page.headers

@@ -18,6 +18,7 @@ from ..experiment.results import Results
 from ..scenario import LoadedScenario, load_scenario
 from ..scenario.load import from_mapping
 from ..world import World, build_world
+from .names import unit_title_column
 
 
 class NoData(ValueError):
@@ -30,7 +31,7 @@ class Geography:
     townships: pd.DataFrame  # township, name_zh, county, lat_deg, lon_deg, weight, unit,
     #                          link_lat_deg, link_lon_deg (the unit post it is linked to)
     posts: pd.DataFrame  # unit, model, county, lat_deg, lon_deg, officers, label
-    units: pd.DataFrame  # unit, model, county, officers, townships, base
+    units: pd.DataFrame  # unit, model, county, officers, townships, base, title (names.py)
 
 
 def scenario_file(folder: str | Path, variant: str) -> Path:
@@ -118,4 +119,6 @@ def _geography(loaded: LoadedScenario) -> Geography:
             for u in world.units
         ]
     )
-    return Geography(world=world, townships=towns, posts=pd.DataFrame(posts), units=units)
+    posts_frame = pd.DataFrame(posts)
+    units["title"] = unit_title_column(units, posts_frame)
+    return Geography(world=world, townships=towns, posts=posts_frame, units=units)

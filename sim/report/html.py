@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Callable, Sequence
 from functools import partial
 from html import escape
@@ -19,10 +20,24 @@ from ..experiment.folder import make_folder, write_file
 from ..experiment.results import Results, load_results
 from ..stats.catalogue import HEADLINE, INDICATORS, SWEEP, glossary, label
 from . import figures as F
+from .caveats import caveats
+from .drivers import drivers
+from .findings import findings
 from .geography import Geography, NoData, geography
+from .glossary import glossary_section
+from .i18n import NO_CJK_FONT, add_names, language, pick, tr
 from .mechanisms_html import mechanisms_section
+from .names import (
+    description_rest,
+    model_words,
+    own_description,
+    region_names,
+    variant_names,
+    variant_titles,
+)
 from .page import (
     ESTIMATE,
+    ci,
     embed_figure,
     estimate_cells,
     failures_note,
@@ -32,7 +47,7 @@ from .page import (
     td,
     value_cell,
 )
-from .tables import by_variant, monthly_ranking, ranking_summary
+from .tables import by_variant, rank_intervals, ranking_by_replication
 from .when_html import rota_cost, when_reported
 
 MAX_SCENARIO_COLUMNS = 6
@@ -43,18 +58,29 @@ def write_report(
     *,
     results: Results | None = None,
     target_hours: float = F.TARGET_HOURS,
+    lang: str = "en",
 ) -> Path:
     """Write ``results_dir/report.html`` and ``results_dir/figures/*.png|svg``; return
     the report's path. ``results`` saves reloading when the caller already has them
     (they must be the ones saved in the folder). A folder that is not a results folder
-    raises ``ScenarioError``."""
+    raises ``ScenarioError``. ``lang="zh"`` writes ``report.zh.html`` with Chinese labels
+    and place names, its figures under ``figures/zh/`` (the English report stays); with
+    no font for Chinese it warns in one line and writes the English report instead."""
     folder = Path(results_dir)
     if results is None and not (folder / "manifest.json").is_file():
         # the command line prints this as one line and exits 2, like any bad input
         raise ScenarioError("", "not a results folder (no manifest.json)", str(folder))
+    if lang != "en" and F.cjk_font() is None:
+        print(NO_CJK_FONT, file=sys.stderr)
+        lang = "en"
     res = results if results is not None else load_results(folder)
-    html = _Report(folder, res, target_hours).build()
-    path = folder / "report.html"
+    with language(lang, region_names(folder, res)):
+        report = _Report(folder, res, target_hours)
+        if lang != "en":
+            add_names(variant_names(res))  # a cell that is a variant's key shows its title
+            report.figdir = folder / "figures" / lang
+        html = report.build()
+    path = folder / ("report.html" if lang == "en" else f"report.{lang}.html")
     write_file(path, html)  # replaced whole, never through a symlink
     return path
 
@@ -99,6 +125,8 @@ class _Report:
 
     def build(self) -> str:
         sections = [
+            ("findings", pick("Findings", "主要发现"), self.findings()),
+            ("caveats", pick("Caveats", "注意事项"), caveats(self.res)),
             ("how", "How to read this", self.how_to_read()),
             ("headline", "Headline indicators", self.headline()),
         ]
@@ -126,6 +154,7 @@ class _Report:
             ("backlog", "Backlog", self.backlog()),
             ("discovery", "Discovery", self.discovery()),
             ("ranking", "Monthly township ranking", self.ranking()),
+            ("glossary", pick("Glossary", "术语表"), glossary_section()),
             ("scenario", "Scenario", self.scenario()),
             ("manifest", "Run details", self.manifest()),
             ("indicators", "All indicators", self.all_indicators()),
@@ -133,56 +162,82 @@ class _Report:
         m = self.res.manifest
         first = self.res.scenario
         name = self.folder.resolve().name
-        meta = (
-            f"{escape(self.kind)} · {len(self.variants)} variant(s) · "
-            f"{escape(str(m.get('replications', '?')))} replication(s) · seed "
-            f"{escape(str(m.get('seed', '?')))} · {first.get('horizon_days')} days "
-            f"({first.get('warmup_days')} warm-up) · enforcement-sim "
-            f"{escape(str(m.get('version', '?')))} · {escape(str(m.get('created_utc', '')))}"
+        reps, seed = escape(str(m.get("replications", "?"))), escape(str(m.get("seed", "?")))
+        days, warm = first.get("horizon_days"), first.get("warmup_days")
+        meta = pick(
+            f"{escape(self.kind)} · {len(self.variants)} variant(s) · {reps} replication(s) · "
+            f"seed {seed} · {days} days ({warm} warm-up)",
+            f"{escape(tr(self.kind))} · {len(self.variants)} 个方案 · 重复运行 {reps} 次 · "
+            f"随机种子 {seed} · {days} 天（含预热 {warm} 天）",
+        ) + (
+            f" · enforcement-sim {escape(str(m.get('version', '?')))} · "
+            f"{escape(str(m.get('created_utc', '')))}"
         )
-        lead = (
-            f'<p class="meta">{meta}</p>'
-            f"<p>{escape(str(first.get('description') or ''))}</p>"
-            + failures_note(
-                m.get("failures") or [], "their replications are missing from every table"
-            )
+        # the description is prose in English; the Chinese report names the reference instead
+        described = pick(
+            str(first.get("description") or ""), tr(variant_titles(self.res)[self.variants[0]])
+        )
+        lead = f'<p class="meta">{meta}</p><p>{escape(described)}</p>' + failures_note(
+            m.get("failures") or [], "their replications are missing from every table"
         )
         return page(f"{name}: enforcement-sim report", name, lead, sections)
 
+    def findings(self) -> str:
+        """What was found, then what drives it (``findings``); the caveats follow."""
+        why = drivers(self.res)
+        return findings(self.res) + (
+            f"<h3>{pick('What drives the result', '结果的成因')}</h3>{why}" if why else ""
+        )
+
     def how_to_read(self) -> str:
+        """Four lines at most; the words are explained in the glossary."""
+        g = '<a href="#glossary">{}</a>'.format
         items = [
-            "Every number is a <b>mean over replications</b> (independent runs of the same "
-            "year) with its <b>95% interval</b> below it in grey: the range the true mean of "
-            "the model lies in, with 95% confidence (cut at what is possible: no share "
-            "below 0% or above 100%). Few replications give wide intervals.",
-            "<b>Response time</b> is the time from the report reaching the enforcement unit "
-            "to a legal team (at least two officers) on site, in calendar hours: a report "
-            "at 22:00 that waits for the morning counts its night. Duty-hour versions are "
-            'in the tables; <a href="#when">When reports came</a> splits it by whether '
-            "the report came in duty hours, off duty on a workday, or off duty at a weekend "
-            "or holiday.",
-            "Incidents that started in the <b>warm-up</b> are left out of every indicator.",
-            f"The dashed line in the response-time figure marks the {self.target:g}-hour "
-            "target; the dotted line marks 90%.",
+            pick(
+                "Every number is a mean over <b>replications</b> (independent runs of the same "
+                "year) with its <b>95% interval</b> in square brackets or in grey below it.",
+                "每个数字都是多次<b>重复运行</b>的平均值，方括号内或其下方灰色的是<b>95%区间</b>。",
+            ),
+            pick(
+                "<b>Response time</b> runs from a report reaching the enforcement unit to a "
+                "legal team (two officers) on site, in calendar hours, nights and weekends "
+                "included; the first days of each run (the warm-up) are left out.",
+                "<b>响应时间</b>从报告到达执法单位起，到执法小组（两人）到达现场止，按日历小时"
+                "计算，包括夜间和周末；每次运行开始的预热期不计入。",
+            ),
+            pick(
+                f"In the response-time figure the dashed line marks the {self.target:g}-hour "
+                "target and the dotted line 90% of reports.",
+                f"响应时间图中，虚线为 {self.target:g} 小时的目标，点线为90%的报告。",
+            ),
         ]
         if len(self.variants) > 1:
+            ref = escape(variant_titles(self.res)[self.variants[0]])
             items.append(
-                "All variants run on <b>the same incidents</b> (common random numbers), so "
-                f"the paired differences from <b>{escape(self.variants[0])}</b> are much "
-                "tighter than the two intervals side by side suggest; a difference in bold "
-                "has an interval that excludes zero."
+                pick(
+                    "All variants meet <b>the same incidents</b>, so each is compared with "
+                    f"<b>{ref}</b> replication by replication (a paired difference); a "
+                    "difference is called clear, and shown in bold, only when its 95% interval "
+                    "excludes zero.",
+                    f"各方案面对<b>相同的事件</b>，因此逐次与<b>{ref}</b>比较（配对差异）；只有当"
+                    "95%区间不包含零时，差异才称为明显，并以粗体显示。",
+                )
             )
         if self.kind == "sweep":
             items.append(
-                "A <b>sweep</b> keeps only the summary tables: figures that need every "
-                "incident are left out unless it ran with <code>--keep-records</code>; maps "
-                "show the first and last point."
+                pick(
+                    "A <b>sweep</b> keeps only the summary tables: figures that need every "
+                    "incident are left out unless it ran with <code>--keep-records</code>; "
+                    "maps show the first and last point.",
+                    "<b>参数扫描</b>只保留汇总表：需要逐起事件数据的图表仅在使用 "
+                    "<code>--keep-records</code> 运行时绘制；地图显示第一个和最后一个点。",
+                )
             )
         items.append(
-            "The <b>monthly ranking</b> ranks townships each 30-day month by the "
-            "pollution-hours of the incidents that started in it (1 = fewest), the measure "
-            "monitoring data would give the public (the second of the article's proposals; "
-            "see <code>docs/model.md</code> in the project)."
+            pick(
+                f"Every term is explained in the {g('glossary')}.",
+                f"所有术语的解释见{g('术语表')}。",
+            )
         )
         return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
@@ -201,6 +256,17 @@ class _Report:
         return note + indicator_table(s, inds, variants)
 
     def differences(self) -> str:
+        forest = self.figure(
+            "paired_differences",
+            "What each variant changes",
+            f"Each variant minus <b>{escape(self.variants[0])}</b>, replication by replication "
+            "(every variant met the same incidents), with its 95% interval. Green: better; "
+            "red: worse; blue: higher or lower where neither is better (utilisation); grey: "
+            "the interval crosses zero, so no clear difference. The share within the "
+            f"{self.target:g}-hour target is counted from the incident records; the table "
+            "below has every headline indicator.",
+            lambda: F.paired_differences(self.res, target_hours=self.target),
+        )
         d = self.res.differences
         d = d[(d["scope"] == "all") & d["indicator"].isin(HEADLINE)]
         others = [v for v in self.variants[1:] if (d["variant"] == v).any()]
@@ -219,11 +285,18 @@ class _Report:
                 sig = math.isfinite(lo) and math.isfinite(hi) and (lo > 0 or hi < 0)
                 cells.append(value_cell(ind, float(r["diff_mean"]), lo, hi, signed=True, bold=sig))
             rows.append(f"<tr><th>{escape(label(ind))}</th>{''.join(cells)}</tr>")
-        head = "".join(f"<th>{escape(v)} − {escape(self.variants[0])}</th>" for v in others)
-        return (
-            f"<p>Each variant minus <b>{escape(self.variants[0])}</b>, replication by "
-            "replication (paired), with a 95% t interval.</p>"
-            f"<table><thead><tr><th>indicator</th>{head}</tr></thead>"
+        titles = variant_titles(self.res)
+        head = "".join(f"<th>{escape(titles[v])}</th>" for v in others)
+        return forest + (
+            pick(
+                f"<p>Each column is that variant minus <b>{escape(titles[self.variants[0]])}"
+                "</b>, replication by replication on the same incidents (a paired "
+                "difference), with its 95% interval; a difference in bold is clear: its "
+                "interval excludes zero.</p>",
+                f"<p>每列为该方案减去<b>{escape(titles[self.variants[0]])}</b>，在相同事件上逐次"
+                "计算（配对差异），附95%区间；粗体表示差异明显（区间不包含零）。</p>",
+            )
+            + f"<table><thead><tr><th>{pick('indicator', '指标')}</th>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
         )
 
@@ -255,36 +328,81 @@ class _Report:
                 rows.append(f"<tr><th>{escape(v)}</th>{''.join(cells)}</tr>")
             parts.append(
                 "<h3>Median and 90th percentile (all replications pooled)</h3>"
-                "<table><thead><tr><th>variant</th><th>median (h)</th><th>p90 (h)</th></tr>"
+                "<table><thead><tr><th>variant</th><th>median (h)</th>"
+                "<th>90th percentile (h)</th></tr>"
                 f"</thead><tbody>{''.join(rows)}</tbody></table>"
                 '<p class="ci">Bootstrap intervals that resample whole replications.</p>'
             )
         parts.append("<h3>By county</h3>")
-        parts.append(
-            self.figure(
-                "response_by_county",
-                "Response time by county",
-                "Mean response time per county with its 95% interval; slowest first.",
-                lambda: F.response_by_county(self.res),
+        paired = self.kind != "sweep" and len(self.variants) > 1 and not self.res.differences.empty
+        if paired:
+            parts.append(
+                self.figure(
+                    "response_by_county",
+                    "Response time by county: what each variant changes",
+                    f"Each variant's mean response time minus <b>{escape(self.variants[0])}</b>'s"
+                    ", county by county, replication by replication on the same incidents, "
+                    "with its 95% interval: a filled marker is a clear difference (its interval "
+                    "excludes zero), a hollow one is not. The reference's own mean is beside "
+                    "each county, slowest first; every variant's mean is in the table below.",
+                    lambda: F.county_differences(self.res, variants=vs, target_hours=self.target),
+                )
             )
-        )
+        else:
+            parts.append(
+                self.figure(
+                    "response_by_county",
+                    "Response time by county",
+                    "Mean response time per county with its 95% interval; slowest first.",
+                    lambda: F.response_by_county(self.res),
+                )
+            )
         parts.append(self.group_table("county", "response_h_mean"))
         parts.append("<h3>By unit</h3>")
+        titles = self.unit_titles(vs)
         parts.append(
             self.figure(
                 "response_by_unit",
                 "Response time by unit",
-                "Mean response time per enforcement unit (officers in brackets) with its "
-                "95% interval; one panel per variant, since each layout has its own units.",
-                lambda: F.response_by_unit(self.res, variants=vs),
+                "Mean response time of the slowest enforcement units of each variant "
+                "(officers in brackets) with its 95% interval; one panel per variant, since "
+                "each layout has its own units. The panel titles say how many of the units "
+                "are drawn; every unit is in the table below.",
+                lambda: F.response_by_unit(
+                    self.res, variants=vs, folder=self.folder, titles=titles
+                ),
             )
         )
         parts.append(
-            "<details><summary>Table: response time by unit</summary>"
+            "<details><summary>Table: response time by unit (every unit)</summary>"
             + self.group_table("unit", "response_h_mean", vs)
             + "</details>"
         )
         return "\n".join(parts)
+
+    def unit_titles(self, variants: Sequence[str]) -> dict[str, dict[str, str]]:
+        """Unit -> "Yiwu squadron at Choujiang" per variant, from the cached layouts;
+        a variant whose layout cannot be rebuilt keeps its raw unit names."""
+        out: dict[str, dict[str, str]] = {}
+        for v in variants:
+            try:
+                units = self.geo(v).units
+            except NoData:
+                continue
+            if "title" in units:
+                out[v] = dict(zip(units["unit"].astype(str), units["title"], strict=True))
+        return out
+
+    def geographies(self, variants: Sequence[str]) -> dict[str, Geography]:
+        """The cached layouts of those variants that have one (a map rebuilds the others
+        and says why it cannot)."""
+        out = {}
+        for v in variants:
+            try:
+                out[v] = self.geo(v)
+            except NoData:
+                continue
+        return out
 
     def group_table(self, scope: str, indicator: str, variants: Sequence[str] | None = None) -> str:
         vs = list(variants or self.variants)
@@ -293,10 +411,15 @@ class _Report:
             return ""
         groups = sorted(s["group"].astype(str).unique())
         if scope == "unit":
-            # each layout has its own units: one row per (variant, unit)
+            # each layout has its own units: one row per (variant, unit), slowest first
+            titles = self.unit_titles(vs)
+            s = s.sort_values(["variant", "mean"], ascending=[True, False], kind="stable")
+            s = s.assign(_v=s["variant"].map({v: i for i, v in enumerate(vs)}))
+            s = s.sort_values("_v", kind="stable")
             rows = [
-                f"<tr><td>{escape(str(r.variant))}</td><th>{escape(str(r.group))}</th>"
-                f"{value_cell(indicator, r.mean, r.ci95_low, r.ci95_high)}</tr>"
+                f"<tr><td>{escape(str(r.variant))}</td>"
+                f"<th>{escape(titles.get(str(r.variant), {}).get(str(r.group), str(r.group)))}"
+                f"</th>{value_cell(indicator, r.mean, r.ci95_low, r.ci95_high)}</tr>"
                 for r in s.itertuples()
             ]
             return table(["variant", scope, label(indicator)], rows)
@@ -312,44 +435,77 @@ class _Report:
 
     def map(self) -> str:
         vs = self.sweep_points()
-        parts = [
-            self.figure(
-                "map_response",
-                "Townships by mean response time",
-                "Each point is a township, coloured by its mean response time (one colour "
-                "scale for all panels); black markers are unit bases (posts of an integrated "
-                "team), numbers the officers posted there, and grey lines join each township "
-                "to the nearest post of the unit responsible for it. White points had no "
-                "attended incident.",
-                lambda: F.township_map(self.res, variants=vs, folder=self.folder),
-            )
-        ]
+        parts = self.maps(
+            "map_response",
+            "Townships by mean response time",
+            "Each point is a township, coloured by its mean response time (one colour "
+            "scale for every panel"
+            + (" of every map figure" if len(vs) > F.MAX_MAP_PANELS else "")
+            + "); black markers are unit bases (posts of an integrated team), numbers the "
+            "officers posted there, and grey lines join each township to the nearest post "
+            "of the unit responsible for it. White points had no attended incident.",
+            "response_h_mean",
+            vs,
+        )
         comp = by_variant(self.res, "township", ["two_person_compliance"], vs)["mean"]
         if (comp.dropna() < 1.0).any():
-            parts.append(
-                self.figure(
-                    "map_compliance",
-                    "Townships by two-person compliance",
-                    "Share of teams with at least the required officers, per township.",
-                    lambda: F.township_map(
-                        self.res,
-                        indicator="two_person_compliance",
-                        variants=vs,
-                        folder=self.folder,
-                    ),  # fmt: skip
-                )
+            parts += self.maps(
+                "map_compliance",
+                "Townships by two-person compliance",
+                "Share of teams with at least the required officers, per township.",
+                "two_person_compliance",
+                vs,
             )
         else:
+            self.maps("map_compliance", "", "", "", [])  # no stale map from an earlier report
             parts.append("<p>Two-person compliance is 100% in every township: no map.</p>")
         return "\n".join(parts)
 
+    def maps(
+        self, name: str, title: str, caption: str, indicator: str, vs: Sequence[str]
+    ) -> list[str]:
+        """Every variant on a map: one figure per group of at most ``F.MAX_MAP_PANELS``, all
+        on one colour scale, each ``<figure>`` listing its variants in ``data-variants``."""
+        groups = F.map_groups(vs, F.MAX_MAP_PANELS)
+        names = [name if k == 0 else f"{name}_{k + 1}" for k in range(len(groups))]
+        for old in self.figdir.glob(f"{name}_*.*"):  # maps of an earlier, longer comparison
+            if old.stem not in names and old.suffix in (".png", ".svg"):
+                old.unlink()
+        parts = []
+        for k, (fig_name, group) in enumerate(zip(names, groups, strict=True)):
+            part = f" ({k + 1} of {len(groups)}: {', '.join(group)})" if len(groups) > 1 else ""
+            parts.append(
+                embed_figure(
+                    self.figdir,
+                    fig_name,
+                    title + part,
+                    caption,
+                    partial(
+                        F.township_map,
+                        self.res,
+                        indicator=indicator,
+                        variants=group,
+                        folder=self.folder,
+                        scale_variants=vs,
+                        geographies=self.geographies(group),
+                    ),
+                    attrs={"data-variants": "|".join(group)},
+                )
+            )
+        return parts
+
     def workload(self) -> str:
+        vs = self.sweep_points()
+        titles = self.unit_titles(vs)
         fig = self.figure(
             "workload_by_unit",
             "Officer workload by unit",
-            "Left: how each unit's duty and overtime hours split between activities, idle "
-            "included. Right: the working hours alone, per officer, to compare units.",
-            lambda: F.workload_by_unit(self.res, variants=self.sweep_points()),
+            "The busiest units of each variant (most working hours per officer; the panel "
+            "titles say how many of the units are drawn, and the table below has every "
+            "unit). Left: how each unit's duty and overtime hours split between "
+            "activities, idle included. Right: the working hours alone, per officer, to "
+            "compare units.",
+            lambda: F.workload_by_unit(self.res, variants=vs, folder=self.folder, titles=titles),
         )
         fig += rota_cost(self.res, self.variants_shown())
         off = self.res.officers
@@ -358,17 +514,19 @@ class _Report:
         cols = [c for c, _, _ in F.ACTIVITY_BARS] + ["overtime_hours", "utilisation"]
         t = off.groupby(["variant", "unit"], observed=True, sort=False)[cols].mean()
         head = "".join(f"<th>{escape(n)} (h)</th>" for _, n, _ in F.ACTIVITY_BARS)
+        every = self.unit_titles(self.variants)
         rows = []
         for (v, u), r in t.iterrows():
             cells = "".join(f'<td class="num">{r[c]:.1f}</td>' for c, _, _ in F.ACTIVITY_BARS)
+            name = every.get(str(v), {}).get(str(u), str(u))
             rows.append(
-                f"<tr><td>{escape(str(v))}</td><th>{escape(str(u))}</th>{cells}"
+                f"<tr><td>{escape(str(v))}</td><th>{escape(name)}</th>{cells}"
                 f'<td class="num">{r["overtime_hours"]:.1f}</td>'
                 f'<td class="num">{100 * r["utilisation"]:.1f}%</td></tr>'
             )
         return (
-            fig + "<details><summary>Table: hours per officer by unit (mean over officers "
-            "and replications)</summary>"
+            fig + "<details><summary>Table: hours per officer by unit (every unit; mean over "
+            "officers and replications)</summary>"
             f'<div class="scroll"><table><thead><tr><th>variant</th><th>unit</th>{head}'
             "<th>overtime (h)</th><th>utilisation</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div></details>"
@@ -394,45 +552,78 @@ class _Report:
 
     def ranking(self) -> str:
         variant = self.variants[0]
+        within = "county"
+        per = 3
+        which = f" (variant {escape(variant)})" if len(self.variants) > 1 else ""
         fig = self.figure(
             "monthly_ranking",
-            "Monthly township ranking",
-            f"Rank of each township in each 30-day month after the warm-up"
-            f"{' (variant ' + escape(variant) + ')' if len(self.variants) > 1 else ''}: "
-            "1 = fewest pollution-hours from incidents that started in the month (mean over "
-            "replications); ties share the best rank. Right: mean monthly pollution-hours.",
-            lambda: F.monthly_ranking_chart(self.res, variant=variant, folder=self.folder),
-        )
+            "Monthly township ranking: best and worst townships of each county",
+            "Each township is ranked in its county every 30-day month after the warm-up, in "
+            "every replication (1 = fewest pollution-hours from incidents that started in "
+            "the month; ties share the best rank); its ranks are averaged over the months of "
+            "each replication, and the point and bar are the mean and 95% interval of that "
+            f"average over replications{which}. "
+            f"Shown: the {per} best (green) and {per} worst (red) of each county. 'overlaps k "
+            "of n': the intervals of k of the county's other n townships overlap this one's, "
+            "so its place above or below them may be chance.",
+            lambda: F.township_ranks(
+                self.res, variant=variant, folder=self.folder, per_county=per, within=within
+            ),
+        )  # fmt: skip
         if self.res.incidents.empty:
             return fig
-        monthly = monthly_ranking(self.res, variant, self.folder)
-        if monthly.empty:
+        by_rep = ranking_by_replication(self.res, variant, self.folder, within)
+        if by_rep.empty:
             return fig
-        make_folder(self.figdir)
-        write_file(self.figdir / "monthly_ranking.csv", partial(monthly.to_csv, index=False))
-        summary = ranking_summary(monthly)
+        csv_dir = self.folder / "figures"  # the same table in every language, where it links
+        make_folder(csv_dir)
+        write_file(csv_dir / "monthly_ranking.csv", partial(by_rep.to_csv, index=False))
+        ranks = rank_intervals(by_rep)
+        shown = F.ranking.top_and_bottom(ranks, per)
         rows = []
-        for r in summary.itertuples():
-            resp = r.response_h_mean
+        for r in shown.itertuples():
             rows.append(
-                f"<tr><th>{escape(r.township)}</th><td>{escape(str(r.county))}</td>"
-                f'<td class="num">{r.mean_rank:.1f}</td><td class="num">{r.best_rank}</td>'
-                f'<td class="num">{r.worst_rank}</td>'
-                f'<td class="num">{r.months_in_bottom_3}</td>'
-                f'<td class="num">{r.incidents_per_month:.2f}</td>'
-                f'<td class="num">{r.pollution_hours_per_month:.1f}</td>'
-                f'<td class="num">{"–" if pd.isna(resp) else f"{resp:.1f}"}</td></tr>'
+                f"<tr><td>{escape(str(r.county))}</td><th>{escape(r.township)}</th>"
+                f"<td>{'best' if r.end == 'top' else 'worst'}</td>"
+                f'<td class="num">{r.mean_rank:.1f}'
+                f"{ci(f'[{r.ci95_low:.1f}, {r.ci95_high:.1f}]' if pd.notna(r.ci95_low) else '')}"
+                f'</td><td class="num">{r.ranked_among}</td>'
+                f'<td class="num">{r.overlaps} of {r.ranked_among - 1}</td>'
+                f'<td class="num">{r.pollution_hours_per_month:.1f}</td></tr>'
             )
-        months = monthly["month"].nunique()
+        alone = int((ranks["overlaps"] == 0).sum())
+        months = by_rep["month"].nunique()
+        reps = by_rep["replication"].nunique()
+        verdict = (
+            f"Of {len(ranks)} townships, "
+            + (f"{alone} ha{'s' if alone == 1 else 've'}" if alone else "none has")
+            + " a rank interval that overlaps no other township's in its county"
+            + (
+                ": the ranking cannot tell the others apart from at least one neighbour, so "
+                "most places in a published monthly league table would be chance."
+                if alone < len(ranks) / 2
+                else "."
+            )
+        )
         return (
-            fig + f"<p>Townships by mean rank over {months} month(s), best first "
-            "(the full table, one row per township and month, is "
-            "<code>figures/monthly_ranking.csv</code>).</p>"
-            '<div class="scroll"><table><thead><tr><th>township</th><th>county</th>'
-            "<th>mean rank</th><th>best</th><th>worst</th><th>months in bottom 3</th>"
-            "<th>incidents / month</th><th>pollution-hours / month</th>"
-            "<th>mean response (h)</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table></div>"
+            fig + f"<p>{verdict}</p>"
+            f"<p>Best and worst {per} townships of each county by mean rank over {months} "
+            f"month(s) and {reps} replication(s), with the 95% interval over replications. "
+            "The full table (every township, month and replication, with its county rank) "
+            'is <a href="figures/monthly_ranking.csv"><code>figures/monthly_ranking.csv'
+            "</code></a>.</p>"
+            + table(
+                [
+                    "county",
+                    "township",
+                    "end",
+                    "mean rank",
+                    "townships ranked",
+                    "intervals overlapping",
+                    "pollution-hours / month",
+                ],
+                rows,
+            )
         )
 
     def sweep(self) -> str:
@@ -472,7 +663,12 @@ class _Report:
         if self.kind == "sweep" or len(shown) > MAX_SCENARIO_COLUMNS:
             shown = shown[:1]
         facts = {v: _facts(self.res.scenarios[v]) for v in shown}
+        for v in shown:  # a counterfactual never shows the reference's description as its own
+            facts[v]["description"] = own_description(self.res, v) or "–"
+            if len(self.variants) > 1:  # the list of variants above the table has them
+                del facts[v]["description"]
         keys = list(next(iter(facts.values())))
+        titles = variant_titles(self.res)
         rows = []
         for k in keys:
             first = facts[shown[0]][k]
@@ -482,12 +678,16 @@ class _Report:
                 for v in shown
             )
             rows.append(f"<tr><th>{escape(k)}</th>{cells}</tr>")
-        head = "".join(f"<th>{escape(v)}</th>" for v in shown)
-        parts = []
+        head = "".join(f"<th>{escape(titles[v])}</th>" for v in shown)
+        parts = [self.variant_list(titles)] if len(self.variants) > 1 else []
         if shown != self.variants:
             parts.append(
-                f"<p>The scenario of <b>{escape(shown[0])}</b>; the others differ only in "
-                "the fields listed below the table.</p>"
+                pick(
+                    f"<p>The scenario of <b>{escape(titles[shown[0]])}</b>; the others differ "
+                    "only in the fields listed below the table.</p>",
+                    f"<p>下表为<b>{escape(titles[shown[0]])}</b>的情景设定；其他方案仅在表下"
+                    "所列字段上不同。</p>",
+                )
             )
         parts.append(
             f"<table><thead><tr><th>setting</th>{head}</tr></thead>"
@@ -498,27 +698,35 @@ class _Report:
             try:
                 geo = self.geo(v)
             except NoData as err:
-                parts.append(f'<p class="missing">Units of {escape(v)}: {escape(str(err))}</p>')
+                parts.append(
+                    f'<p class="missing">{pick("Units of", "执法单位：")} {escape(titles[v])}: '
+                    f"{escape(str(err))}</p>"
+                )
                 continue
             units = geo.units
             posts = {
-                u: ", ".join(f"{r.label} {r.officers}" for r in p.itertuples())
+                u: ", ".join(f"{tr(r.label)} {r.officers}" for r in p.itertuples())
                 for u, p in geo.posts.groupby("unit", sort=False)
             }
             urows = "".join(
-                f"<tr><th>{escape(r.unit)}</th><td>{escape(r.model)}</td>"
-                f'<td>{escape(r.county)}</td><td class="num">{r.officers}</td>'
-                f'<td class="num">{r.townships}</td><td>{escape(r.base)}</td>'
-                f"<td>{escape(posts.get(r.unit, ''))}</td></tr>"
+                f"<tr><th>{escape(r.title)}</th><td>{escape(model_words(r.model))}</td>"
+                f'<td>{escape(tr(r.county))}</td><td class="num">{r.officers}</td>'
+                f'<td class="num">{r.townships}</td><td>{escape(tr(r.base))}</td>'
+                f"<td>{escape(posts.get(r.unit, ''))}</td><td><code>{escape(r.unit)}</code></td>"
+                "</tr>"
                 for r in units.itertuples()
             )
+            n, officers = len(units), int(units["officers"].sum())
+            summary = pick(
+                f"Units of {escape(titles[v])} ({n} unit{'s' if n != 1 else ''}, "
+                f"{officers} officers)",
+                f"{escape(titles[v])}的执法单位（{n}个，{officers}名执法人员）",
+            )
             parts.append(
-                f"<details><summary>Units of {escape(v)} ({len(units)} "
-                f"unit{'s' if len(units) != 1 else ''}, "
-                f"{int(units['officers'].sum())} officers)</summary>"
-                "<table><thead><tr><th>unit</th><th>model</th><th>county</th>"
+                f"<details><summary>{summary}</summary>"
+                "<table><thead><tr><th>unit</th><th>deployment model</th><th>county</th>"
                 "<th>officers</th><th>townships</th><th>base</th>"
-                "<th>officers posted at</th></tr></thead>"
+                "<th>officers posted at</th><th>name in the tables</th></tr></thead>"
                 f"<tbody>{urows}</tbody></table></details>"
             )
         files = (
@@ -526,7 +734,12 @@ class _Report:
             if (self.folder / "scenario.yaml").exists()
             else "<code>variants/&lt;name&gt;.yaml</code>"
         )
-        parts.append(f"<p>The full scenario as resolved is in {files} in this folder.</p>")
+        parts.append(
+            pick(
+                f"<p>The full scenario as resolved is in {files} in this folder.</p>",
+                f"<p>完整的情景设定见本文件夹中的{files}。</p>",
+            )
+        )
         return "\n".join(parts)
 
     def variant_differences(self, limit: int = 60) -> str:
@@ -534,6 +747,7 @@ class _Report:
             return ""
         flat = {v: _flatten(self.res.scenarios[v]) for v in self.variants}
         keys = sorted({k for f in flat.values() for k in f} - {"name", "description"})
+        # the descriptions are in the list of variants above; the rest as written
         rows = []
         for k in keys:
             values = [flat[v].get(k) for v in self.variants]
@@ -547,12 +761,24 @@ class _Report:
         if not rows:
             return "<p>The variants' scenarios are identical apart from their names.</p>"
         more = f"<p>(first {limit} of {len(rows)} fields)</p>" if len(rows) > limit else ""
-        head = "".join(f"<th>{escape(v)}</th>" for v in self.variants)
+        titles = variant_titles(self.res)
+        head = "".join(f"<th>{escape(titles[v])}</th>" for v in self.variants)
         return (
             "<details open><summary>Fields that differ between variants</summary>"
             f'<div class="scroll"><table><thead><tr><th>field</th>{head}</tr></thead>'
             f"<tbody>{''.join(rows[:limit])}</tbody></table></div>{more}</details>"
         )
+
+    def variant_list(self, titles: dict[str, str]) -> str:
+        """Each variant by its title, with its own description and its key in the files;
+        the first is the reference every difference is taken from."""
+        items = []
+        for i, v in enumerate(self.variants):
+            rest = description_rest(self.res, v)
+            ref = pick(" (the reference)", "（参照）") if i == 0 else ""
+            rest = pick(": ", "：") + escape(rest) if rest else ""
+            items.append(f"<li><b>{escape(titles[v])}</b>{ref}{rest} <code>{escape(v)}</code></li>")
+        return f"<p>{tr('The variants:')}</p><ul>{''.join(items)}</ul>"
 
     def manifest(self) -> str:
         m = self.res.manifest

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import io
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from ..experiment.folder import make_folder, write_file
 from ..stats.catalogue import fmt, fmt_interval, label, possible
 from .geography import NoData
+from .i18n import html_lang, translate_html
 
 PNG_DPI = 150
 CSS_PX_PER_INCH = 100  # PNGs are shown at 150 / 100 = 1.5 device pixels per CSS pixel
@@ -48,6 +49,13 @@ background:#fff4e5;padding:.4rem .7rem;border-radius:4px;font-size:.9rem}
 details{margin:.5rem 0 1rem}summary{cursor:pointer;color:#1a5490}
 .scroll{max-height:32rem;overflow:auto}pre{font-size:.75rem;white-space:pre-wrap}
 code{background:#f3f3f3;padding:0 .2rem;border-radius:3px}
+@page{size:A4;margin:14mm 12mm}
+@media print{body{background:#fff;font-size:10pt}main{max-width:none;padding:0}nav{display:none}
+h2,h3{break-after:avoid}figure,tr,.missing{break-inside:avoid}
+figure img{width:auto;max-height:225mm;border:0}.scroll{max-height:none;overflow:visible}
+th{position:static}a{color:inherit;text-decoration:none}table{font-size:7.5pt}
+th,td{padding:.1rem .25rem}td{overflow-wrap:anywhere}.ci{font-size:6.5pt}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
 
 
@@ -59,8 +67,8 @@ def page(title: str, heading: str, lead: str, sections: Sequence[tuple[str, str,
         f'<section id="{sid}"><h2>{escape(name)}</h2>\n{content}</section>'
         for sid, name, content in sections
     )
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+    return translate_html(  # a report in another language: headings, nav, table headers
+        f'<!DOCTYPE html>\n<html lang="{html_lang()}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{CSS}</style></head><body><main>"
         f"<h1>{escape(heading)}</h1>{lead}"
@@ -79,9 +87,16 @@ def failures_note(failures: Sequence[Any], consequence: str) -> str:
 
 
 def embed_figure(
-    figdir: Path, name: str, title: str, caption: str, make: Callable[[], Figure]
+    figdir: Path,
+    name: str,
+    title: str,
+    caption: str,
+    make: Callable[[], Figure],
+    attrs: Mapping[str, str] | None = None,
 ) -> str:
-    """Draw, save as PNG and SVG, embed the PNG; a figure without data says why."""
+    """Draw, save as PNG and SVG, embed the PNG; a figure without data says why.
+    ``attrs`` are extra attributes of the ``<figure>`` element (e.g. ``data-variants``, which
+    the browser test reads to check that every variant is on a map)."""
     try:
         fig = make()
     except NoData as err:
@@ -99,13 +114,15 @@ def embed_figure(
     fig.set_layout_engine("none")  # keep the layout just computed: half the SVG's cost
     write_file(figdir / f"{name}.svg", lambda path: fig.savefig(path, format="svg"))
     width = round(fig.get_figwidth() * CSS_PX_PER_INCH)
+    where = "figures" if figdir.name == "figures" else f"figures/{figdir.name}"  # figures/zh
     data = base64.b64encode(png).decode("ascii")
+    extra = "".join(f' {escape(k)}="{escape(v)}"' for k, v in (attrs or {}).items())
     return (
-        f'<figure id="fig-{name}"><img src="data:image/png;base64,{data}" '
+        f'<figure id="fig-{name}"{extra}><img src="data:image/png;base64,{data}" '
         f'alt="{escape(title)}" width="{width}">'
         f"<figcaption><b>{escape(title)}.</b> {caption} "
-        f'<span class="ci">Files: <code>figures/{name}.png</code>, '
-        f"<code>figures/{name}.svg</code>.</span></figcaption></figure>"
+        f'<span class="ci">Files: <code>{where}/{name}.png</code>, '
+        f"<code>{where}/{name}.svg</code>.</span></figcaption></figure>"
     )
 
 

@@ -13,7 +13,8 @@ record tables unless run with ``--keep-records``; a map needs the region CSV).
 Chinese names appear only when matplotlib has a font with Chinese glyphs;
 otherwise the romanised ``township`` names are used, so nothing draws as boxes.
 
-The modules go by subject: ``distributions`` (response times), ``maps``,
+The modules go by subject: ``differences`` (paired differences from the reference,
+the report's primary figure), ``distributions`` (response times), ``maps``,
 ``workload`` (hours, backlog, discovery, the monthly ranking), ``ranking`` (the monthly
 loop's effort and spread), ``when`` (response by when reports came), ``staffing``,
 ``sweep``; ``common`` holds the house style and
@@ -23,8 +24,20 @@ module's ``__all__``: it is exported from here without an edit to this file.
 """
 
 from ..geography import NoData
-from . import common, distributions, keys, maps, ranking, staffing, sweep, when, workload
-from .common import TARGET_HOURS, ReportFigure, cjk_font
+from . import (
+    common,
+    differences,
+    distributions,
+    keys,
+    maps,
+    ranking,
+    staffing,
+    sweep,
+    when,
+    workload,
+)
+from .common import MAX_FIGURE_INCHES, TARGET_HOURS, ReportFigure, cjk_font
+from .differences import *  # noqa: F403
 from .distributions import *  # noqa: F403 - each subject module lists its figures
 from .keys import ACTIVITY_BARS, CHANNELS, MODEL_MARKERS
 from .maps import *  # noqa: F403
@@ -34,11 +47,12 @@ from .sweep import *  # noqa: F403
 from .when import *  # noqa: F403
 from .workload import *  # noqa: F403
 
-SUBJECTS = (distributions, maps, ranking, staffing, sweep, when, workload)
+SUBJECTS = (differences, distributions, maps, ranking, staffing, sweep, when, workload)
 
 __all__ = [
     "ACTIVITY_BARS",
     "CHANNELS",
+    "MAX_FIGURE_INCHES",
     "MODEL_MARKERS",
     "SUBJECTS",
     "TARGET_HOURS",

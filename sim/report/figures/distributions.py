@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,24 +11,28 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter, PercentFormatter
 
 from ...experiment.results import Results
-from ...stats.catalogue import label
+from ...stats.catalogue import higher_is_better, label
 from ..geography import NoData
 from ..tables import by_variant
 from .common import (
     TARGET_HOURS,
     ReportFigure,
+    bounded,
     chosen_variants,
     colours_for,
     interval_points,
     kept_records,
     percent_axis,
+    rows_per_panel,
     styled,
+    unit_names,
 )
 
 # the figures of this subject, exported by ``sim.report.figures``
 __all__ = ["response_ecdf", "response_by_county", "response_by_unit"]
 
 _XMIN_H = 0.05  # 3 minutes: the left end of log-scaled response axes
+ROW_INCHES = 0.24  # one unit's row in the unit figures
 
 
 @styled
@@ -128,7 +133,8 @@ def response_by_county(
     step = band / max(1, len(present))
     colours = colours_for(results.variants)
     fig = ReportFigure(
-        figsize=(7.0, 1.4 + len(order) * max(0.32, 0.14 * len(present))), layout="constrained"
+        figsize=(7.0, bounded(1.4 + len(order) * max(0.32, 0.14 * len(present)))),
+        layout="constrained",
     )
     ax = fig.subplots()
     for j, v in enumerate(present):
@@ -154,33 +160,54 @@ def response_by_unit(
     *,
     indicator: str = "response_h_mean",
     variants: Iterable[str] | None = None,
+    folder: str | Path | None = None,
+    worst: int | None = None,
+    titles: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Figure:
-    """Mean response time per enforcement unit with its 95% interval, one panel per
-    variant: each deployment model has its own units, so they cannot share rows."""
+    """Mean response time of the slowest units (the worst ``worst`` of each variant, by
+    default as many as fit in ``MAX_FIGURE_INCHES``) with their 95% intervals, one panel
+    per variant: each deployment model has its own units, so they cannot share rows. A
+    list of 40 units per variant is a table, not a picture: the report's table below the
+    figure has every unit. Units are named as people call them (``names.unit_titles``,
+    rebuilt from ``folder``; or ``titles``: variant -> {unit: title})."""
     vs = chosen_variants(results, variants)
     s = _group_table(results, "unit", indicator, vs)
     staff = by_variant(results, "unit", ["officers"], vs).set_index(["variant", "group"])["mean"]
     present = [v for v in vs if (s["variant"] == v).any()]
-    rows = {v: s[s["variant"] == v].sort_values("mean", ascending=False) for v in present}
+    per = worst or rows_per_panel(len(present), row=ROW_INCHES, panel=0.45, fixed=1.2)
+    worst_first = not higher_is_better(indicator)
+    rows = {
+        v: s[s["variant"] == v].sort_values("mean", ascending=not worst_first).head(per)
+        for v in present
+    }
+    total = {v: int((s["variant"] == v).sum()) for v in present}
     heights = [len(rows[v]) for v in present]
     colours = colours_for(results.variants)
     fig = ReportFigure(
-        figsize=(7.0, 1.0 + 0.26 * sum(heights) + 0.45 * len(present)), layout="constrained"
+        figsize=(7.5, bounded(1.2 + ROW_INCHES * sum(heights) + 0.45 * len(present))),
+        layout="constrained",
     )
     axes = fig.subplots(len(present), 1, sharex=True, height_ratios=heights, squeeze=False)[:, 0]
     for ax, v in zip(axes, present, strict=True):
         mine = rows[v]
         y = np.arange(len(mine))
         interval_points(ax, mine, y, colours[v])
+        named = unit_names(results, v, folder, titles)
         names = []
         for unit in mine["group"]:
             n = staff.get((v, unit), np.nan)
-            names.append(f"{unit} ({n:.0f} officers)" if np.isfinite(n) else str(unit))
+            name = named.get(str(unit), str(unit))
+            if np.isfinite(n):  # "team (5 posts, 10 officers)", "office at X (2 officers)"
+                more = f"{n:.0f} officers"
+                name = f"{name[:-1]}, {more})" if name.endswith(")") else f"{name} ({more})"
+            names.append(name)
         ax.set_yticks(y, names)
         ax.set_ylim(len(mine) - 0.5, -0.5)
         ax.grid(axis="y", visible=False)
-        if len(present) > 1:
-            ax.set_title(v, loc="left", fontsize=9, fontweight="bold")
+        cut = f"{'slowest' if worst_first else 'lowest'} {len(mine)} of {total[v]} units"
+        head = f"{v}: {cut}" if len(present) > 1 else cut
+        if len(mine) < total[v] or len(present) > 1:
+            ax.set_title(head, loc="left", fontsize=9, fontweight="bold")
     axes[-1].set_xlim(left=0)
     axes[-1].set_xlabel(label(indicator))
     percent_axis(axes[-1], indicator, "x")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +22,21 @@ from ...experiment.results import Results
 from ...stats.catalogue import higher_is_better, is_share, label
 from ..geography import Geography, geography
 from ..tables import by_variant
-from .common import HALO, ReportFigure, chosen_variants, cjk_font, styled
+from .common import (
+    HALO,
+    MAX_FIGURE_INCHES,
+    ReportFigure,
+    bounded,
+    chosen_variants,
+    cjk_font,
+    styled,
+)
 from .keys import MODEL_MARKERS
 
 # the figures of this subject, exported by ``sim.report.figures``
-__all__ = ["township_map"]
+__all__ = ["township_map", "map_groups", "MAX_MAP_PANELS"]
+
+MAX_MAP_PANELS = 6  # panels in one map figure; more variants make more figures
 
 
 def _township_label(row: Any, cjk: str | None) -> str:
@@ -138,6 +148,18 @@ def _scale_bar(ax: Any, lat0: float) -> None:
     )  # fmt: skip
 
 
+def map_groups(variants: Sequence[str], per_figure: int = MAX_MAP_PANELS) -> list[list[str]]:
+    """``variants`` cut into groups of at most ``per_figure``, as even as possible (7 -> 4 + 3,
+    not 6 + 1), in order: one map figure per group, so none is ever left out."""
+    vs = list(variants)
+    if not vs:
+        return []
+    n = math.ceil(len(vs) / max(1, per_figure))
+    size, extra = divmod(len(vs), n)
+    ends = np.cumsum([size + (k < extra) for k in range(n)])
+    return [vs[end - size - (k < extra) : end] for k, end in enumerate(ends)]
+
+
 @styled
 def township_map(
     results: Results,
@@ -145,8 +167,9 @@ def township_map(
     indicator: str = "response_h_mean",
     variants: Iterable[str] | None = None,
     folder: str | Path | None = None,
-    max_panels: int = 4,
+    scale_variants: Iterable[str] | None = None,
     labels: bool | None = None,
+    geographies: Mapping[str, Geography] | None = None,
 ) -> Figure:
     """Townships as points coloured by an indicator, unit bases marked, each township
     linked to the nearest post of the unit responsible for it (its base, or for an
@@ -154,14 +177,20 @@ def township_map(
 
     ``folder`` is the results folder, whose copies of the scenario and region CSV
     rebuild the unit layout; without it the scenario's source file is used. One panel
-    per variant (at most ``max_panels``), all on one colour scale so they compare.
+    per variant, every one asked for (``map_groups`` cuts a long list into figures of at
+    most ``MAX_MAP_PANELS``), all on one colour scale so they compare; ``scale_variants``
+    (default: those drawn) sets that scale, so several figures can share it too.
+    ``geographies`` (variant -> ``geography``) saves rebuilding layouts the caller has.
     """
-    vs = chosen_variants(results, variants)[:max_panels]
-    geos = {v: geography(results, v, folder) for v in vs}
+    vs = chosen_variants(results, variants)
+    scaled = chosen_variants(results, scale_variants) if scale_variants is not None else vs
+    known = geographies or {}
+    geos = {v: known[v] if v in known else geography(results, v, folder) for v in vs}
     values = {
-        v: by_variant(results, "township", [indicator], [v]).set_index("group")["mean"] for v in vs
+        v: by_variant(results, "township", [indicator], [v]).set_index("group")["mean"]
+        for v in dict.fromkeys([*vs, *scaled])
     }
-    finite = np.concatenate([x.to_numpy(dtype=float) for x in values.values()])
+    finite = np.concatenate([values[v].to_numpy(dtype=float) for v in scaled])
     finite = finite[np.isfinite(finite)]
     if is_share(indicator):
         norm = Normalize(0.0, 1.0)
@@ -173,11 +202,14 @@ def township_map(
     first = geos[vs[0]].townships
     lat0 = math.radians(float(first["lat_deg"].mean()))
     ratio = np.ptp(first["lat_deg"]) / max(1e-6, np.ptp(first["lon_deg"]) * math.cos(lat0))
-    ncols = 1 if len(vs) == 1 else 2
+    ncols = 1 if len(vs) == 1 else 2 if len(vs) <= 4 else 3
     nrows = math.ceil(len(vs) / ncols)
-    width = 6.2 if ncols == 1 else 4.6
-    height = min(max(width * ratio, 3.0), 7.5)
-    fig = ReportFigure(figsize=(ncols * width + 1.2, nrows * height + 1.3), layout="constrained")
+    width = {1: 6.2, 2: 4.6, 3: 3.4}[ncols]
+    # at most about MAX_FIGURE_INCHES tall: a tall region gets narrower panels
+    height = min(max(width * ratio, 3.0), 7.5, (MAX_FIGURE_INCHES - 1.4) / nrows)
+    fig = ReportFigure(
+        figsize=(ncols * width + 1.2, bounded(nrows * height + 1.3)), layout="constrained"
+    )
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     cjk = cjk_font()
     show_labels = (len(first) <= 30) if labels is None else labels

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import matplotlib as mpl
@@ -20,22 +20,36 @@ from ..tables import by_variant, monthly_ranking, ranking_summary
 from .common import (
     NO_RECORDS,
     ReportFigure,
+    bounded,
     chosen_variants,
     colours_for,
     error_lengths,
+    rows_per_panel,
     styled,
+    unit_names,
 )
 from .keys import ACTIVITY_BARS, CHANNELS
 
 # the figures of this subject, exported by ``sim.report.figures``
 __all__ = ["workload_by_unit", "backlog", "discovery_channels", "monthly_ranking_chart"]
 
+_ROW = 0.27  # one unit's row in the workload figure (inches)
+
 
 @styled
-def workload_by_unit(results: Results, *, variants: Iterable[str] | None = None) -> Figure:
-    """Where officers' hours go, per unit: the left panel shows how much of the day is
-    idle (often most of it), the right zooms in on the working hours that the left
-    panel squeezes into a sliver."""
+def workload_by_unit(
+    results: Results,
+    *,
+    variants: Iterable[str] | None = None,
+    folder: str | Path | None = None,
+    busiest: int | None = None,
+    titles: Mapping[str, Mapping[str, str]] | None = None,
+) -> Figure:
+    """Where officers' hours go, for the busiest units (most working hours per officer:
+    the ``busiest`` of each variant, by default as many as fit in ``MAX_FIGURE_INCHES``):
+    the left panel shows how much of the day is idle (often most of it), the right zooms
+    in on the working hours that the left panel squeezes into a sliver. The report's
+    table has every unit. Units are named as people call them (see ``response_by_unit``)."""
     vs = chosen_variants(results, variants)
     off = results.officers
     if off.empty:
@@ -45,16 +59,23 @@ def workload_by_unit(results: Results, *, variants: Iterable[str] | None = None)
     hours = off.groupby(["variant", "unit"], observed=True, sort=True)[cols].mean()
     present = [v for v in vs if v in hours.index.get_level_values(0)]
     used = [a for a in ACTIVITY_BARS if a[0] == "idle_hours" or hours[a[0]].sum() > 0]
-    heights = [len(hours.loc[v]) for v in present]
+    working = [c for c in cols if c != "idle_hours"]
+    per = busiest or rows_per_panel(len(present), row=_ROW, panel=0.45, fixed=1.6)
+    tables = {}
+    for v in present:
+        h = hours.loc[v]
+        tables[v] = h.loc[h[working].sum(axis=1).sort_values(ascending=False).index[:per]]
+    heights = [len(tables[v]) for v in present]
     fig = ReportFigure(
-        figsize=(10.0, 1.5 + 0.27 * sum(heights) + 0.45 * len(present)), layout="constrained"
+        figsize=(10.0, bounded(1.6 + _ROW * sum(heights) + 0.45 * len(present))),
+        layout="constrained",
     )
     axes = fig.subplots(
         len(present), 2, sharex="col", sharey="row", height_ratios=heights,
         width_ratios=[1, 1.3], squeeze=False,
     )  # fmt: skip
     for (left, right), v in zip(axes, present, strict=True):
-        h = hours.loc[v]
+        h = tables[v]
         y = np.arange(len(h))
         total = h.sum(axis=1).to_numpy()
         start_share = np.zeros(len(h))
@@ -66,13 +87,17 @@ def workload_by_unit(results: Results, *, variants: Iterable[str] | None = None)
             if col != "idle_hours":
                 right.barh(y, x, left=start_hours, color=colour, height=0.7)
                 start_hours += x
-        left.set_yticks(y, [str(u) for u in h.index])
+        named = unit_names(results, v, folder, titles)
+        left.set_yticks(y, [named.get(str(u), str(u)) for u in h.index])
         left.set_ylim(len(h) - 0.5, -0.5)
         left.set_xlim(0, 1)
         for ax in (left, right):
             ax.grid(axis="y", visible=False)
-        if len(present) > 1:
-            left.set_title(v, loc="left", fontsize=9, fontweight="bold")
+        n_units = len(hours.loc[v])
+        cut = f"busiest {len(h)} of {n_units} units" if len(h) < n_units else ""
+        head = ": ".join(x for x in (v if len(present) > 1 else "", cut) if x)
+        if head:
+            left.set_title(head, loc="left", fontsize=9, fontweight="bold")
     axes[-1, 0].xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     axes[-1, 0].set_xlabel("share of duty and overtime hours (%)")
     axes[-1, 1].set_xlabel("working hours per officer, idle left out (h)")
@@ -141,7 +166,7 @@ def discovery_channels(results: Results, *, variants: Iterable[str] | None = Non
         raise NoData("no discovery indicators in the summary")
     wide = s.pivot(index="variant", columns="indicator", values="mean").reindex(vs)
     und = s[s["indicator"] == "share_undiscovered"].set_index("variant").reindex(vs)
-    fig = ReportFigure(figsize=(9.0, 1.9 + 0.42 * len(vs)), layout="constrained")
+    fig = ReportFigure(figsize=(9.0, bounded(1.9 + 0.42 * len(vs))), layout="constrained")
     left, right = fig.subplots(1, 2, sharey=True, width_ratios=[3, 1.2])
     y = np.arange(len(vs))
     start = np.zeros(len(vs))
