@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .app.launch import DEFAULT_ADDRESS, DEFAULT_PORT
 from .errors import ScenarioError
 from .experiment.options import OPTION_NAMES, RULES, RunOptions
 from .registry import DEPLOYMENT_MODELS
@@ -284,6 +285,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     vm.add_argument("rest", nargs=argparse.REMAINDER)
 
+    app = sub.add_parser(
+        "app",
+        help="serve the scenario explorer in a web browser (needs the [app] extra: Streamlit)",
+    )
+    app.add_argument(
+        "--port", type=_number(int, lambda v: 1 <= v <= 65535, "1 to 65535"),
+        default=DEFAULT_PORT, help=f"port to serve on (default {DEFAULT_PORT})",
+    )  # fmt: skip
+    app.add_argument(
+        "--address", default=DEFAULT_ADDRESS,
+        help=f"address to serve on (default {DEFAULT_ADDRESS}: this machine only; 0.0.0.0 "
+        "for every network the machine is on)",
+    )  # fmt: skip
+
     schema = sub.add_parser("schema", help="print the scenario JSON Schema")
     schema.add_argument(
         "--markdown",
@@ -318,6 +333,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "sensitivity": _sensitivity,
             "calibrate": _calibrate,
             "examples": _examples,
+            "app": _app,
         }.get(args.command)
         if command is None:
             build_parser().print_help()
@@ -564,6 +580,12 @@ def _examples(args: argparse.Namespace) -> int:
     print(f"{len(written)} files copied to {args.dir}/ (try: enforcement-sim validate "
           f"{args.dir / 'default.yaml'})")  # fmt: skip
     return 0
+
+
+def _app(args: argparse.Namespace) -> int:
+    from .app.launch import launch
+
+    return launch(port=args.port, address=args.address)
 
 
 def _layout(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@ reference pages match the code, and the README's links point at files that exist
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import re
 import subprocess
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT
+
+from sim.cli import build_parser
 
 MKDOCS_MISSING = "mkdocs is not installed: pip install -e '.[docs]' (the dev extra includes it)"
 
@@ -84,6 +87,19 @@ def test_readme_links_point_at_files_that_exist():
     assert local, "the README links into docs/"
     missing = [t for t in local if not (ROOT / t).exists()]
     assert not missing, f"README.md links to missing files: {missing}"
+
+
+def test_every_command_is_in_the_readme():
+    """A new command is announced where people look first (the README's table of commands),
+    not only in the reference generated from the parser."""
+    readme = (ROOT / "README.md").read_text()
+    commands = next(
+        a.choices for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
+    )
+    missing = [
+        c for c in commands if not re.search(rf"enforcement-sim {re.escape(c)}(?![\w-])", readme)
+    ]
+    assert not missing, f"commands the README does not mention: {missing}"
 
 
 def test_citation_names_the_package_version():

@@ -64,6 +64,9 @@ def shown_problems(nb: nbformat.NotebookNode) -> list[str]:
 @pytest.mark.parametrize("path", CASES)
 def test_notebook_runs_and_shows_its_outputs(path, monkeypatch):
     monkeypatch.setenv("ENFORCEMENT_SIM_QUICK", "1")  # the kernel inherits the environment
+    # ...all of it: importing Streamlit (tests/test_app.py, same worker) sets MPLBACKEND=Agg,
+    # and a kernel started with it shows no inline figures
+    monkeypatch.delenv("MPLBACKEND", raising=False)
     nb = nbformat.read(path, as_version=4)
     nbclient.NotebookClient(nb, timeout=300, kernel_name="python3").execute(cwd=str(ROOT))
     assert shown_problems(nb) == []

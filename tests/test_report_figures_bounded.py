@@ -210,3 +210,14 @@ def test_ranking_has_intervals_over_replications(
     assert html.count("<tr><td>") == 6  # the 3 best and 3 worst of Pujiang, not all 15
     assert 'href="figures/monthly_ranking.csv"' in html
     assert re.search(r"Of 15 townships, (\d+ ha(s|ve)|none has) a rank interval", html)
+
+
+def test_percentage_point_ticks_never_repeat(results: sim.Results) -> None:
+    """Small differences in shares (a fraction of a point) once drew "-1 pt -1 pt 0 pt"."""
+    fig = F.paired_differences(results)
+    fig.canvas.draw()
+    pt_axes = [ax for ax in fig.axes if any("pt" in t.get_text() for t in ax.get_xticklabels())]
+    assert pt_axes, "no panel in percentage points"
+    for ax in pt_axes:
+        ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+        assert len(ticks) == len(set(ticks)), ticks

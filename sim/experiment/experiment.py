@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -140,7 +140,9 @@ class Batch:
         keep: tuple[str, ...] | None = None,
     ) -> None:
         assert options.seed is not None, "fill in the seed first (RunOptions.defaults)"
-        self.variants, self.ex, self.options, self.keep = variants, ex, options, keep
+        self.variants, self.ex, self.keep = variants, ex, keep
+        self.progress = options.progress  # called here; workers get options without it
+        self.options = replace(options, progress=None)
         folder = options.runs_folder
         self.store = RunStore(folder) if folder is not None else None
         self.failures: list[dict[str, Any]] = []
@@ -183,7 +185,7 @@ class Batch:
         quiet = self.options.quiet
         bar = tqdm(total=len(specs), disable=True if quiet or not specs else None,
                    unit="run", leave=False)  # fmt: skip
-        for outcome in self.ex.imap_unordered(execute, specs):
+        for finished, outcome in enumerate(self.ex.imap_unordered(execute, specs), start=1):
             if outcome.tables is None:
                 self.failures.append({"variant": outcome.variant,
                                       "replication": outcome.replication,
@@ -192,6 +194,8 @@ class Batch:
                 done[(outcome.variant, outcome.replication)] = self._kept(outcome.tables)
             bar.update()
             bar.set_postfix(failed=len(self.failures))
+            if self.progress is not None:
+                self.progress(finished, len(specs))
         bar.close()
 
     def _kept(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

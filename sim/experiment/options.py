@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,10 @@ class RunOptions:
     file. ``jobs`` None means every core. ``out`` is the results folder and holds the
     run store; None writes nothing; a folder holding other files than a results folder's
     is refused unless ``overwrite``. ``keep_records`` None keeps the record tables for
-    run and compare and not for a sweep, where they are large.
+    run and compare and not for a sweep, where they are large. ``progress`` (runs done,
+    runs to do) is called in this process after each run, for a progress bar (the app's);
+    it is not a setting of the experiment: never in the manifest, a run key, nor shipped to
+    worker processes.
     """
 
     seed: int | None = None
@@ -59,6 +62,7 @@ class RunOptions:
     precision_indicator: str = "response_h_mean"
     max_replications: int = 200
     keep_records: bool | None = None
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for name, (kind, ok, rule) in RULES.items():

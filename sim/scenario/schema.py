@@ -78,6 +78,11 @@ class Deployment(_Model):
         description="The generated units answer to no township (as `units.<u>.independent` "
         "for a hand-written unit): immune to `enforcement.interference`.",
     )
+    duty: Duty | None = Field(
+        None,
+        description="Duty calendar of the generated units, overriding the scenario's (as "
+        "`units.<u>.duty`): e.g. a weekend duty team in this county only.",
+    )
 
 
 class County(_Model):

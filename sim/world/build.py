@@ -325,7 +325,9 @@ def _generated_units(loaded: LoadedScenario, hand: dict[str, Unit]) -> dict[str,
                 raise ScenarioError(
                     f"counties.{county}.deployment", f"generated unit {name!r} clashes by name"
                 )
-            out[name] = Unit.model_validate({**raw, "independent": dep.independent})
+            out[name] = Unit.model_validate(
+                {**raw, "independent": dep.independent, "duty": dep.duty}
+            )
     return out
 
 

@@ -56,6 +56,12 @@ VERDICTS: dict[str, tuple[str, str]] = {
 }
 
 
+def _points() -> PercentFormatter:
+    """Percentage points with as many decimals as the axis range needs (fixed decimals drew
+    "-1 pt -1 pt 0 pt" for differences of a fraction of a point)."""
+    return PercentFormatter(1.0, decimals=None, symbol=" pt")
+
+
 def _label(indicator: str, target_hours: float, with_unit: bool = True) -> str:
     if indicator == WITHIN_TARGET:
         text = f"reports with a team on site within {target_hours:g} h"
@@ -197,8 +203,12 @@ def paired_differences(
             ax.annotate(words, (m[k], y[k]), xytext=(0, 5.5), textcoords="offset points",
                         ha="center", va="bottom", fontsize=7, color=colour)  # fmt: skip
         ends = np.r_[lo[np.isfinite(lo)], hi[np.isfinite(hi)], m[np.isfinite(m)], 0.0]
-        span = max(float(np.ptp(ends)), 1e-9)
-        ax.set_xlim(ends.min() - 0.12 * span, ends.max() + 0.12 * span)
+        span = float(np.ptp(ends))
+        if span < (1e-4 if _is_share(ind) else 1e-6):  # no difference at all (or float dust)
+            half = 0.005 if _is_share(ind) else 0.5  # half a point, half a unit either side
+            ax.set_xlim(-half, half)
+        else:
+            ax.set_xlim(ends.min() - 0.12 * span, ends.max() + 0.12 * span)
         ax.set_ylim(len(others) - 0.4, -0.75)
         ax.set_yticks(y, others)
         ax.grid(axis="y", visible=False)
@@ -206,7 +216,7 @@ def paired_differences(
         unit = "percentage points" if _is_share(ind) else (entry(ind).unit if entry(ind) else "")
         ax.set_xlabel(f"difference from {ref} ({unit or 'count'})")
         if _is_share(ind):
-            ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0, symbol=" pt"))
+            ax.xaxis.set_major_formatter(_points())
     for ax in axes[len(inds) :]:
         ax.set_visible(False)
     shown = dict.fromkeys(str(x) for x in d["verdict"])
@@ -291,7 +301,7 @@ def county_differences(
         ax.axhline(k - 0.5, color="0.9", lw=0.6)
     ax.set_xlabel(f"{_label(indicator, target_hours)}: difference from {ref}")
     if _is_share(indicator):
-        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0, symbol=" pt"))
+        ax.xaxis.set_major_formatter(_points())
     handles, labels = ax.get_legend_handles_labels()
     handles.append(Line2D([], [], ls="", marker="o", markerfacecolor="white",
                           markeredgecolor="0.3", label="hollow: interval crosses 0"))  # fmt: skip

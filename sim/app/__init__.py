@@ -1,0 +1,1 @@
+"""The scenario explorer: a Streamlit page over the Python API (``enforcement-sim app``)."""
