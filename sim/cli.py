@@ -271,6 +271,21 @@ def build_parser() -> argparse.ArgumentParser:
     exs.add_argument("dir", type=Path, help="folder to copy into (created if missing)")
     exs.add_argument("--force", action="store_true", help="replace files already there")
 
+    ini = sub.add_parser(
+        "init", help="write a starter scenario folder for any prefecture or county of China "
+        "(runs at once; Jinhua's defaults marked for replacement)",
+    )  # fmt: skip
+    ini.add_argument("--city", required=True,
+                     help="6-digit code, Chinese name or pinyin: 330700, 金华, Jinhua")  # fmt: skip
+    ini.add_argument("--county", dest="counties", action="append", metavar="COUNTY",
+                     help="only this county of the city (code, Chinese or pinyin)")  # fmt: skip
+    ini.add_argument("--officers-per-township", type=_positive_float, default=0.66, metavar="X",
+                     help="county head count: round(this x townships), at least 2")  # fmt: skip
+    ini.add_argument("--model", choices=DEPLOYMENT_MODELS.names(), default="squadron",
+                     help="deployment model of every county's generated units")  # fmt: skip
+    ini.add_argument("--out", type=Path, help="folder to write (default scenarios/<name>/)")
+    ini.add_argument("--force", action="store_true", help="replace the files of an existing folder")
+
     lay = sub.add_parser(
         "layout", help="print the units a scenario resolves to (generated ones included) as YAML"
     )
@@ -333,6 +348,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "sensitivity": _sensitivity,
             "calibrate": _calibrate,
             "examples": _examples,
+            "init": _init,
             "app": _app,
         }.get(args.command)
         if command is None:
@@ -579,6 +595,22 @@ def _examples(args: argparse.Namespace) -> int:
     written = copy_examples(args.dir, force=args.force)
     print(f"{len(written)} files copied to {args.dir}/ (try: enforcement-sim validate "
           f"{args.dir / 'default.yaml'})")  # fmt: skip
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .china.init import init_city
+
+    done = init_city(args.city, counties=args.counties, model=args.model, out=args.out,
+                     officers_per_township=args.officers_per_township,
+                     force=args.force)  # fmt: skip
+    placed = done.region.placed
+    if placed:
+        print(f"warning: {len(placed)} unit(s) have no point in the source and sit at a "
+              f"centroid (note column): {', '.join(placed)}", file=sys.stderr)  # fmt: skip
+    rows = len(done.region.rows)
+    print(f"{rows} townships in {done.counties} counties written to {done.folder}/ (try: "
+          f"enforcement-sim run {done.folder / 'scenario.yaml'})")  # fmt: skip
     return 0
 
 
