@@ -272,13 +272,21 @@ def build_parser() -> argparse.ArgumentParser:
     exs.add_argument("--force", action="store_true", help="replace files already there")
 
     ini = sub.add_parser(
-        "init", help="write a starter scenario folder for any prefecture or county of China "
-        "(runs at once; Jinhua's defaults marked for replacement)",
+        "init", help="write a starter scenario folder for any prefecture, county or province "
+        "of China, or the whole country (Jinhua's defaults marked for replacement)",
     )  # fmt: skip
-    ini.add_argument("--city", required=True,
-                     help="6-digit code, Chinese name or pinyin: 330700, 金华, Jinhua")  # fmt: skip
+    where = ini.add_mutually_exclusive_group(required=True)
+    where.add_argument("--city", help="6-digit code, Chinese name or pinyin: 330700, 金华, Jinhua")
+    where.add_argument(
+        "--province", help="a province by code, Chinese name or pinyin: 330000, 浙江, Zhejiang"
+    )
+    where.add_argument(
+        "--country",
+        action="store_true",
+        help="every county of mainland China (scenarios/china/; its README says what runs today)",
+    )
     ini.add_argument("--county", dest="counties", action="append", metavar="COUNTY",
-                     help="only this county of the city (code, Chinese or pinyin)")  # fmt: skip
+                     help="only this county of the area (code, Chinese or pinyin)")  # fmt: skip
     ini.add_argument("--officers-per-township", type=_positive_float, default=0.66, metavar="X",
                      help="county head count: round(this x townships), at least 2")  # fmt: skip
     ini.add_argument("--model", choices=DEPLOYMENT_MODELS.names(), default="squadron",
@@ -599,15 +607,18 @@ def _examples(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from .china.init import init_city
+    from .china.init import LISTED, init_area
 
-    done = init_city(args.city, counties=args.counties, model=args.model, out=args.out,
+    done = init_area(city=args.city, province=args.province, country=args.country,
+                     counties=args.counties, model=args.model, out=args.out,
                      officers_per_township=args.officers_per_township,
                      force=args.force)  # fmt: skip
     placed = done.region.placed
     if placed:
+        more = f" … and {len(placed) - LISTED} more" if len(placed) > LISTED else ""
         print(f"warning: {len(placed)} unit(s) have no point in the source and sit at a "
-              f"centroid (note column): {', '.join(placed)}", file=sys.stderr)  # fmt: skip
+              f"centroid (note column): {', '.join(placed[:LISTED])}{more}",
+              file=sys.stderr)  # fmt: skip
     rows = len(done.region.rows)
     print(f"{rows} townships in {done.counties} counties written to {done.folder}/ (try: "
           f"enforcement-sim run {done.folder / 'scenario.yaml'})")  # fmt: skip

@@ -4,11 +4,12 @@ The folder runs at once (``enforcement-sim run <folder>/scenario.yaml``) so an a
 starts from a working model and replaces figures, rather than from a blank file: the
 region CSV comes from the packaged table (region.py), the scenario from Jinhua's defaults
 with every carried figure marked (scenario_text.py). The area is any list of county codes,
-so a province or the whole country (next step) reuses ``write_starter``.
+so ``--province`` and ``--country`` reuse ``write_starter`` with more counties.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,10 @@ from .region import Region, build_region
 from .scenario_text import DEFAULT_MARK, compare_text, scenario_text
 from .search import Area, find_area
 
+#: Above this many townships the README says a run needs partitioning (next step).
+BIG_REGION = 5000
+#: README bullets and error listings stop after this many items.
+LISTED = 40
 FILES = ("scenario.yaml", "deployment_models.yaml", "townships.csv", "README.md", "SOURCES.md")
 
 
@@ -66,12 +71,46 @@ def pick_counties(area: Area, wanted: list[str] | None) -> list[str]:
                 f"{', '.join(inside)}; pass the code instead",
             )  # fmt: skip
         if not inside:
-            raise ScenarioError(
-                "--county", f"{query!r} is not a county of {area.label()}; its counties: "
-                + ", ".join(f"{c} {n}" for c, n in _names(area)),
-            )  # fmt: skip
+            raise ScenarioError("--county", f"{query!r} is not a county of {area.label()}"
+                                + _county_hint(area, query))  # fmt: skip
         picked += [c for c in inside if c not in picked]
     return picked
+
+
+def _county_hint(area: Area, query: str) -> str:
+    """The "; its counties: …" tail for a city; for a province or the country (hundreds of
+    counties), "; did you mean …" among the names close to ``query``."""
+    from .names import romanise
+
+    names = _names(area)
+    if len(names) <= LISTED:
+        return "; its counties: " + ", ".join(f"{c} {n}" for c, n in names)
+    label = {n: f"{c} {n}" for c, n in names} | {
+        romanise(n, kind="county"): f"{c} {n}" for c, n in names
+    }
+    close = difflib.get_close_matches(query.strip(), list(label), n=5, cutoff=0.5)
+    hits = list(dict.fromkeys(label[k] for k in close))
+    return f"; did you mean {' or '.join(hits)}?" if hits else ""
+
+
+def find_province(query: str) -> Area:
+    """``--province``: a province (or municipality, autonomous region) by code, Chinese name
+    or pinyin; a prefecture or county named here is refused with the option to use."""
+    area = find_area(query, argument="--province")
+    if area.level != "province":
+        raise ScenarioError(
+            "--province", f"{area.label()} is a {area.level}, not a province "
+            f"(use --city {area.code})",
+        )  # fmt: skip
+    return area
+
+
+def country_area() -> Area:
+    """All of mainland China as one area: every county-level unit with towns."""
+    from .data import counties
+
+    codes = sorted(counties()["county_code"])
+    return Area("country", "CN", "中国大陆", "China", "", None, codes)  # type: ignore[arg-type]
 
 
 def folder_name(area: Area) -> str:
@@ -79,16 +118,42 @@ def folder_name(area: Area) -> str:
     return re.sub(r"[^a-z0-9]+", "-", area.name_en.lower()).strip("-") or area.code
 
 
+def _listed(items: list[str], where: str) -> str:
+    shown = "\n".join(f"- {t}" for t in items[:LISTED]) or "- none"
+    more = len(items) - LISTED
+    return shown + (f"\n- … and {more} more: {where}" if more > 0 else "")
+
+
+def _scale_note(region: Region) -> str:
+    """What a reader of a province or country folder must know before running it."""
+    n = len(region.rows)
+    if n <= BIG_REGION:
+        return ""
+    return f"""
+## Size: run a province, not the whole of this folder, today
+
+{n} townships is more than one run builds today: the world build computes one travel
+matrix over every township and unit base (`sim/world/build.py`, `build_world`:
+`great_circle_km` on an n x n grid of points, 8 bytes a cell: 16.8 GB for the country's
+45,800 points, several times that in temporaries), and `validate` refuses more than
+10,000 officers in one scenario. Counties do not share
+officers unless mutual aid across counties is on, so the partitioned runs of the next
+release simulate each county (batch of counties) on its own, with its own travel matrix.
+What works today: a province (`enforcement-sim init --province 330000`, about 1,300
+townships) or a few counties of this folder (`--county`), run as they are.
+"""
+
+
 def _readme(area: Area, written_counties: int, region: Region, title: str) -> str:
-    placed = "\n".join(f"- {t}" for t in region.placed) or "- none"
-    changed = "\n".join(f"- {c}" for c in region.changed) or "- none"
+    placed = _listed(region.placed, "see the `note` column of townships.csv")
+    changed = _listed(region.changed, "see sim/china/changes.py")
     return f"""# {title}: a starter scenario
 
 Written by `enforcement-sim init` for {area.label()}: {written_counties} counties,
 {len(region.rows)} township-level units. Run it with
 `enforcement-sim run scenario.yaml`; compare the four deployment models on the same
 incidents with `enforcement-sim compare deployment_models.yaml`.
-
+{_scale_note(region)}
 ## What to replace
 
 - Every block in `scenario.yaml` marked `{DEFAULT_MARK}`:
@@ -150,12 +215,31 @@ def write_starter(area: Area, county_codes: list[str], out: Path, *, model: str,
     return Written(folder=out, region=region, counties=n)
 
 
-def init_city(city: str, *, counties: list[str] | None = None, model: str = "squadron",
+def init_area(*, city: str | None = None, province: str | None = None, country: bool = False,
+              counties: list[str] | None = None, model: str = "squadron",
               officers_per_township: float = 0.66, out: Path | None = None,
               force: bool = False) -> Written:  # fmt: skip
-    """Resolve ``--city`` and ``--county`` and write the folder (default scenarios/<name>/)."""
-    area = find_area(city, argument="--city")
+    """Resolve exactly one of ``--city``, ``--province``, ``--country`` (and ``--county``
+    inside it) and write the folder (default scenarios/<name>/, scenarios/china/)."""
+    given = [o for o, v in (("--city", city), ("--province", province), ("--country", country))
+             if v]  # fmt: skip
+    if len(given) != 1:
+        raise ScenarioError(
+            "init", "give exactly one of --city, --province, --country"
+            + (f" (got {', '.join(given)})" if given else ""),
+        )  # fmt: skip
+    if city:
+        area = find_area(city, argument="--city")
+    elif province:
+        area = find_province(province)
+    else:
+        area = country_area()
     codes = pick_counties(area, counties)
     folder = out or Path("scenarios") / folder_name(area)
     return write_starter(area, codes, folder, model=model,
                          officers_per_township=officers_per_township, force=force)  # fmt: skip
+
+
+def init_city(city: str, **options) -> Written:
+    """``init --city``: :func:`init_area` with a city (kept for callers of the first step)."""
+    return init_area(city=city, **options)

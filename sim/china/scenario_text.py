@@ -39,14 +39,14 @@ def _blocks(text: str) -> dict[str, list[str]]:
     return blocks
 
 
-def _bureau(rows: pd.DataFrame) -> str:
-    """The county's bureau: its first 街道 with a point of its own (the seat is usually
-    one), else its first unit with a point, else its first unit, in code order."""
-    own = rows[rows["note"] == ""]
-    for pool in (own[own["type"] == "subdistrict"], own, rows):
-        if len(pool):
-            return str(pool.iloc[0]["township"])
-    raise ValueError("a county without townships")
+def _bureaus(rows: pd.DataFrame) -> pd.Series:
+    """Each county's bureau: its first 街道 with a point of its own (the seat is usually
+    one), else its first unit with a point, else its first unit, in code order. One pass
+    over all rows (a per-county filter costs 13 s for the country's 2,855 counties)."""
+    own = rows["note"] == ""
+    rank = (~own).astype(int) * 2 + (own & (rows["type"] != "subdistrict")).astype(int)
+    ranked = rows.assign(_rank=rank).sort_values("_rank", kind="stable")
+    return ranked.groupby("county", sort=False)["township"].first()
 
 
 def _quoted(text: str) -> str:
@@ -76,11 +76,13 @@ def scenario_text(
             f"{officers_per_township:g} x townships),", "# at least 2 (a legal team). The "
             "bureau is the first 街道 with its own point: replace both", "# with the county's "
             "real seat and head count.", "counties:"]  # fmt: skip
-    for county, part in rows.groupby("county", sort=False):
-        officers = max(2, round(officers_per_township * len(part)))
+    groups = rows.groupby("county", sort=False)
+    bureaus, sizes, chinese = _bureaus(rows), groups.size(), groups["county_zh"].first()
+    for county, n in sizes.items():
+        officers = max(2, round(officers_per_township * n))
         out += [
-            f"  {_quoted(str(county))}:  # {part['county_zh'].iloc[0]}, {len(part)} townships",
-            f"    bureau_township: {_quoted(_bureau(part))}",
+            f"  {_quoted(str(county))}:  # {chinese[county]}, {n} townships",
+            f"    bureau_township: {_quoted(str(bureaus[county]))}",
             f"    deployment: {{model: {model}, officers: {officers}}}",
         ]
     return "\n".join(out) + "\n"
@@ -92,8 +94,8 @@ def compare_text(name: str, rows: pd.DataFrame, *, officers_per_township: float)
     from ..registry import DEPLOYMENT_MODELS
 
     counts = {
-        str(county): max(2, round(officers_per_township * len(part)))
-        for county, part in rows.groupby("county", sort=False)
+        str(county): max(2, round(officers_per_township * n))
+        for county, n in rows.groupby("county", sort=False).size().items()
     }
     out = [
         "# Every county under each deployment model, with the head counts of scenario.yaml",

@@ -30,7 +30,7 @@ from ..errors import ScenarioError
 from . import data
 from .names import ascii_key, pinyin, romanise, stem
 
-Level = Literal["province", "prefecture", "county"]
+Level = Literal["country", "province", "prefecture", "county"]
 _RANK = {"province": 0, "prefecture": 1, "county": 2}
 _MUNICIPAL_VIRTUAL = {"110100": "110000", "120100": "120000", "120200": "120000",
                       "310100": "310000", "310200": "310000", "500100": "500000",
