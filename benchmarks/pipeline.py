@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import simpy
 
 import sim
@@ -39,10 +40,10 @@ from sim.audit import audit
 from sim.experiment.experiment import Variant, run_experiment
 from sim.experiment.options import RunOptions
 from sim.experiment.store import RunStore
-from sim.model import simulate
+from sim.model import Records, simulate
 from sim.scenario import load_scenario
 from sim.stats import summarise_replication
-from sim.world import build_world
+from sim.world import World, build_world
 
 HERE = Path(__file__).resolve().parent
 BASELINE = HERE.parent / "scenarios" / "jinhua" / "baseline.yaml"
@@ -103,15 +104,25 @@ class RecordClock:
 
 def one_round(path: Path, store: RunStore, clock: RecordClock) -> dict[str, float]:
     """CPU seconds of each stage of one replication (a fresh world: a new point)."""
-    t: dict[str, float] = {}
     start = time.process_time()
     world = build_world(load_scenario(path))
-    t["world"] = time.process_time() - start
+    world_s = time.process_time() - start
+    t, rec, _ = run_stages(world, 1, store, clock, f"run{time.perf_counter_ns()}")
+    return {"world": world_s, **t, "events": rec.events}
+
+
+def run_stages(
+    world: World, seed: int, store: RunStore, clock: RecordClock, key: str
+) -> tuple[dict[str, float], Records, pd.DataFrame]:
+    """CPU seconds of model, records, audit, statistics and saving of one replication of
+    ``world`` (shared with scale.py, so both time the same stages), with the records and
+    the summary for callers that also measure sizes."""
+    t: dict[str, float] = {}
     sc = world.scenario
     window = (sc.warmup_hours, sc.horizon_hours)
     clock.seconds = 0.0
     start = time.process_time()
-    rec = simulate(world, 1, 0)
+    rec = simulate(world, seed, 0)
     whole = time.process_time() - start
     t["records"] = clock.seconds
     t["model"] = whole - clock.seconds
@@ -130,10 +141,9 @@ def one_round(path: Path, store: RunStore, clock: RecordClock) -> dict[str, floa
               "officers": rec.officers, "assignments": rec.assignments, "grid": rec.grid,
               "summary": summary}  # fmt: skip
     start = time.process_time()
-    store.save(f"run{time.perf_counter_ns()}", tables)
+    store.save(key, tables)
     t["save"] = time.process_time() - start
-    t["events"] = rec.events
-    return t
+    return t, rec, summary
 
 
 def study(path: Path, points: int, replications: int = 3, jobs: int = 2) -> dict[str, float]:

@@ -45,16 +45,14 @@ from pathlib import Path
 import numpy as np
 
 import sim
-from sim.audit import audit
 from sim.experiment.store import RunStore
 from sim.model import simulate
 from sim.scenario import load_scenario
-from sim.stats import summarise_replication
 from sim.world import build_world
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from pipeline import RecordClock, bare_simpy_events_per_s  # noqa: E402
+from pipeline import RecordClock, bare_simpy_events_per_s, run_stages  # noqa: E402
 
 CLI = Path(sys.executable).parent / "enforcement-sim"
 
@@ -75,29 +73,15 @@ def stages(path: Path, store: RunStore) -> dict[str, float]:
     start = time.process_time()
     world = build_world(loaded)
     t["world"] = time.process_time() - start
-    sc = world.scenario
-    window = (sc.warmup_hours, sc.horizon_hours)
     clock = RecordClock()
-    start = time.process_time()
-    rec = simulate(world, sc.seed, 0)
-    whole = time.process_time() - start
-    clock.close()
-    t["records"] = clock.seconds
-    t["model"] = whole - clock.seconds
-    start = time.process_time()
-    audit(rec.incidents, rec.officers, rec.assignments, world=world, window_hours=window,
-          shortfall_policy=sc.enforcement.shortfall_policy)  # fmt: skip
-    t["audit"] = time.process_time() - start
-    start = time.process_time()
-    summary = summarise_replication(rec.incidents, rec.inspections, rec.officers, window,
-                                    rec.grid, rec.months)  # fmt: skip
-    t["statistics"] = time.process_time() - start
+    try:
+        timed, rec, summary = run_stages(world, world.scenario.seed, store, clock, "scale")
+    finally:
+        clock.close()
+    t.update(timed)
     tables = {"incidents": rec.incidents, "inspections": rec.inspections,
               "officers": rec.officers, "assignments": rec.assignments, "grid": rec.grid,
               "summary": summary}  # fmt: skip
-    start = time.process_time()
-    store.save("scale", tables)
-    t["save"] = time.process_time() - start
     sizes = {"world.road_km": world.road_km.nbytes}
     sizes.update({f"records.{k}": int(v.memory_usage(deep=True).sum()) for k, v in tables.items()})
     counts = {"townships": world.n_townships, "counties": len(world.county_names),
