@@ -67,6 +67,13 @@ def _common(p: argparse.ArgumentParser) -> None:
         "--jobs", type=_option("jobs"), help="worker processes (default: the machine's cores)"
     )
     p.add_argument(
+        "--partitions",
+        type=_option("partitions"),
+        metavar="N",
+        help="cut each replication into N batches of counties run apart, bit-identical "
+        "to one run (default: one batch per 1,500 townships)",
+    )
+    p.add_argument(
         "--dask",
         metavar="ADDRESS",
         help="run on Dask: 'local' starts a LocalCluster, or tcp://host:port of a scheduler",

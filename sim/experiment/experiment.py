@@ -21,6 +21,7 @@ from ..audit import audit as audit_records
 from ..errors import ScenarioError
 from ..model import simulate
 from ..scenario import LoadedScenario
+from ..scenario.schema import Scenario
 from ..stats import across_replications, summarise_replication
 from ..stats.compare import bootstrap_quantiles, paired_differences, replications_needed
 from ..stats.costs import cost_rows
@@ -30,6 +31,17 @@ from .folder import results_folder
 from .guards import check_inputs, check_runs, check_size
 from .manifest import build_manifest
 from .options import RunOptions
+from .partition import (
+    PART_TABLES,
+    PartOutcome,
+    PartSpec,
+    batch_count,
+    execute_part,
+    merge_parts,
+    partition_estimate,
+    plan_batches,
+    with_county_codes,
+)
 from .results import RECORDS, Results
 from .store import RunStore, run_key
 
@@ -76,33 +88,46 @@ def run_tables(
             window_hours=(sc.warmup_hours, sc.horizon_hours),
             world=world,
         )
-    summary = summarise_replication(
-        rec.incidents,
-        rec.inspections,
-        rec.officers,
-        (sc.warmup_hours, sc.horizon_hours),
-        rec.grid,
-        rec.months,
-    ).assign(replication=replication)
-    if sc.costs is not None:  # the cost indicator, only with a costs block (sim.stats.costs)
-        summary = pd.concat([summary, cost_rows(world, rec.incidents, replication)],
-                            ignore_index=True)  # fmt: skip
-    timing = pd.DataFrame(
-        {"replication": [replication], "wall_s": [time.perf_counter() - started],
-         "events": [rec.events]}
-    )  # fmt: skip
     tables = {
         "incidents": rec.incidents,
         "inspections": rec.inspections,
         "officers": rec.officers,
         "assignments": rec.assignments,
         "grid": rec.grid,
-        "summary": summary,
-        "timing": timing,
     }
     if rec.months is not None:  # only with a monthly mechanism on (ranking, deterrence)
         tables["months"] = rec.months
-    return tables
+    timing = pd.DataFrame(
+        {"replication": [replication], "wall_s": [time.perf_counter() - started],
+         "events": [rec.events]}
+    )  # fmt: skip
+    return summarised(world.scenario, tables, replication, timing, world)
+
+
+def summarised(
+    sc: Scenario,
+    tables: dict[str, pd.DataFrame],
+    replication: int,
+    timing: pd.DataFrame,
+    world: World | None = None,
+) -> dict[str, pd.DataFrame]:
+    """A replication's record tables with its indicators (``summary``) and ``timing``: of
+    one run, or of the merged batches of a partitioned one (no ``world`` there: its
+    scenarios have no costs block)."""
+    summary = summarise_replication(
+        tables["incidents"],
+        tables["inspections"],
+        tables["officers"],
+        (sc.warmup_hours, sc.horizon_hours),
+        tables["grid"],
+        tables.get("months"),
+    ).assign(replication=replication)
+    if sc.costs is not None and world is not None:  # only with a costs block (sim.stats.costs)
+        summary = pd.concat([summary, cost_rows(world, tables["incidents"], replication)],
+                            ignore_index=True)  # fmt: skip
+    out = dict(tables)
+    out.update(summary=summary, timing=timing)
+    return out
 
 
 def execute(spec: RunSpec) -> RunOutcome:
@@ -119,6 +144,11 @@ def execute(spec: RunSpec) -> RunOutcome:
         if store is not None:
             RunStore(store).save_error(spec.key, info)
         return RunOutcome(spec.variant, spec.replication, None, info["traceback"])
+
+
+def execute_any(spec: RunSpec | PartSpec) -> RunOutcome | PartOutcome:
+    """A whole replication or one batch of counties of one (one executor pass for both)."""
+    return execute_part(spec) if isinstance(spec, PartSpec) else execute(spec)
 
 
 class Batch:
@@ -147,20 +177,34 @@ class Batch:
         self.store = RunStore(folder) if folder is not None else None
         self.failures: list[dict[str, Any]] = []
         self.reused = 0
+        # variants whose replications are cut into batches of counties: no world of the
+        # whole region is built (the country's would not fit); each batch builds its own
+        self.batches: dict[str, list[tuple[str, ...]]] = {}
         for v in variants:
             try:
-                check_inputs(v.loaded, options.force)
+                n_batches = batch_count(v.loaded, options.partitions)
+                check_inputs(v.loaded, options.force, n_batches)
             except ScenarioError as err:
                 raise v.loaded.locate(err) from None
-        self.worlds = _build_all(variants, ex)
+            if n_batches > 1:
+                self.batches[v.name] = plan_batches(v.loaded, n_batches)
+        whole = [v for v in variants if v.name not in self.batches]
+        self.worlds = _build_all(whole, ex) if whole else {}
         self.estimates = []
         for v in variants:
             try:
-                self.estimates.append(check_size(self.worlds[v.name], options.force))
+                if v.name in self.batches:
+                    est = partition_estimate(v.loaded, len(self.batches[v.name]), options.force)
+                else:
+                    est = check_size(self.worlds[v.name], options.force)
+                self.estimates.append(est)
             except ScenarioError as err:
                 raise v.loaded.locate(err) from None
         seed = options.seed
         self._keys = {v.name: _hashable(_resolved(v.loaded, seed, 0), v.loaded) for v in variants}
+        self.parts: dict[tuple[str, int], dict[int, dict[str, pd.DataFrame]]] = {}
+        # every batch's run-store key, by (variant, replication), in batch order
+        self.part_keys: dict[tuple[str, int], list[str]] = {}
 
     def run(self, n: int, done: dict[tuple[str, int], dict[str, pd.DataFrame]]) -> None:
         """Fill ``done`` with replications ``0..n-1`` of every variant (failures recorded)."""
@@ -169,11 +213,14 @@ class Batch:
             check_runs(self.estimates, n, self.options.force, workers, self.keep is None)
         except ScenarioError as err:
             raise self.variants[0].loaded.locate(err) from None
-        specs = []
+        specs: list[RunSpec | PartSpec] = []
         store = self.store
         for v in self.variants:
             for r in range(n):
                 if (v.name, r) in done:
+                    continue
+                if v.name in self.batches:
+                    specs.extend(self._part_specs(v, r, done))
                     continue
                 key = run_key(self._keys[v.name], self.options.seed, r)
                 stored = store.get(key) if store is not None else None
@@ -185,11 +232,14 @@ class Batch:
         quiet = self.options.quiet
         bar = tqdm(total=len(specs), disable=True if quiet or not specs else None,
                    unit="run", leave=False)  # fmt: skip
-        for finished, outcome in enumerate(self.ex.imap_unordered(execute, specs), start=1):
+        for finished, outcome in enumerate(self.ex.imap_unordered(execute_any, specs), start=1):
             if outcome.tables is None:
                 self.failures.append({"variant": outcome.variant,
                                       "replication": outcome.replication,
                                       "traceback": outcome.error})  # fmt: skip
+            elif isinstance(outcome, PartOutcome):
+                self._part_done(outcome.variant, outcome.replication, outcome.batch,
+                                outcome.tables, done)  # fmt: skip
             else:
                 done[(outcome.variant, outcome.replication)] = self._kept(outcome.tables)
             bar.update()
@@ -197,6 +247,40 @@ class Batch:
             if self.progress is not None:
                 self.progress(finished, len(specs))
         bar.close()
+
+    def _part_specs(self, v: Variant, r: int, done: dict) -> list[PartSpec]:
+        """The batches of replication ``r`` not yet run (stored ones are loaded)."""
+        seed = self.options.seed
+        assert seed is not None
+        scenario_key = run_key(self._keys[v.name], seed, -1)
+        keep_assignments = self.store is None and (self.keep is None or "assignments" in self.keep)
+        specs = []
+        keys = self.part_keys[(v.name, r)] = []
+        for b, counties in enumerate(self.batches[v.name]):
+            key = run_key({**self._keys[v.name], "partition": list(counties)}, seed, r)
+            keys.append(key)
+            stored = self.store.get(key, PART_TABLES) if self.store is not None else None
+            if stored is not None:
+                self.reused += 1
+                self._part_done(v.name, r, b, stored, done)
+            else:
+                specs.append(PartSpec(v.name, v.loaded, counties, b, r, key, scenario_key,
+                                      self.options, keep_assignments))  # fmt: skip
+        return specs
+
+    def _part_done(self, variant: str, r: int, b: int, tables: dict, done: dict) -> None:
+        """A batch is in; with every batch of its replication in, the replication is."""
+        got = self.parts.setdefault((variant, r), {})
+        got[b] = tables
+        if len(got) < len(self.batches[variant]):
+            return
+        del self.parts[(variant, r)]
+        loaded = next(v.loaded for v in self.variants if v.name == variant)
+        merged = merge_parts(loaded, [got[k] for k in sorted(got)])
+        parts = merged.pop("timing")
+        timing = pd.DataFrame({"replication": [r], "wall_s": [float(parts["wall_s"].sum())],
+                               "events": [int(parts["events"].sum())]})  # fmt: skip
+        done[(variant, r)] = self._kept(summarised(loaded.scenario, merged, r, timing))
 
     def _kept(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         return tables if self.keep is None else {k: tables[k] for k in self.keep}
@@ -242,6 +326,20 @@ def _experiment(variants: list[Variant], kind: str, opt: RunOptions, started: fl
     summary = across_replications(per_rep)
     summary["replications_for_5pct"] = replications_needed(summary, precision or 0.05)
     timing = _gather(done, variants, n, "timing")
+    stored_parts = []
+    if batch.batches:
+        for (name, r), tables in done.items():  # a whole-region variant beside batched ones
+            if name not in batch.batches:
+                loaded = next(v.loaded for v in variants if v.name == name)
+                done[(name, r)] = with_county_codes(loaded, tables)
+        if keep_records and batch.store is not None:  # assignments stay in the store
+            stored_parts = [
+                (v.name, "assignments", batch.store.path(key) / "assignments.parquet")
+                for v in variants
+                for r in range(n)
+                if (v.name, r) in done
+                for key in batch.part_keys.get((v.name, r), ())
+            ]
     records = {t: _gather(done, variants, n, t) for t in RECORDS} if keep_records else {}
     return Results(
         summary=summary,
@@ -267,6 +365,7 @@ def _experiment(variants: list[Variant], kind: str, opt: RunOptions, started: fl
         ),
         quantiles=_quantiles(records["incidents"], variants) if keep_records else pd.DataFrame(),
         sweep=_sweep_table(per_rep, variants) if kind == "sweep" else pd.DataFrame(),
+        stored_parts=stored_parts,
         **records,
     )
 

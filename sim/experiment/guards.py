@@ -167,11 +167,13 @@ def check_size(world: World, force: bool) -> SizeEstimate:
     return est
 
 
-def check_inputs(loaded: LoadedScenario, force: bool) -> None:
+def check_inputs(loaded: LoadedScenario, force: bool, batches: int = 1) -> None:
     """Before the world is built: officers (one entry per officer) and points (an n x n
-    distance matrix), the two quantities it allocates by."""
+    distance matrix), the two quantities it allocates by; with the replication cut into
+    ``batches`` of counties (``sim.experiment.partition``), those of one batch."""
     if force:
         return
+    hint = "cut it into batches of counties (--partitions), or pass --force"
     sc = loaded.scenario
     staff = [(f"units.{name}.officers", u.officers) for name, u in sc.units.items()]
     staff += [
@@ -180,21 +182,23 @@ def check_inputs(loaded: LoadedScenario, force: bool) -> None:
         if c.deployment is not None
     ]
     total = sum(n for _, n in staff)
-    if total > MAX_OFFICERS:
+    if total / batches > MAX_OFFICERS:
         field, most = max(staff, key=lambda s: s[1])
         raise ScenarioError(
             field,
             f"{_n(most)} officers here make {_n(total)} in the scenario, above the limit of "
-            f"{MAX_OFFICERS:,}; {FORCE}",
+            f"{MAX_OFFICERS:,}{'' if most > MAX_OFFICERS else ' per batch'}; "
+            f"{FORCE if most > MAX_OFFICERS else hint}",
         )
-    points = len(loaded.townships) + len(sc.units) + len(sc.counties)
+    points = (len(loaded.townships) + len(sc.units) + len(sc.counties)) / batches
     mib = points * points * 8 * MATRIX_COPIES / 2**20
     if mib > MAX_WORLD_MIB:
+        where = "" if batches == 1 else f" in each of {batches} batches"
         raise ScenarioError(
             "region.townships_csv",
-            f"{len(loaded.townships):,} townships (with the units' bases {points:,} points) "
-            f"need about {mib:,.0f} MiB for their distance matrix, above the limit of "
-            f"{MAX_WORLD_MIB:,} MiB; {FORCE}",
+            f"{len(loaded.townships):,} townships (with the units' bases {points:,.0f} "
+            f"points{where}) need about {mib:,.0f} MiB for their distance matrix, above the "
+            f"limit of {MAX_WORLD_MIB:,} MiB; {hint}",
         )
     _check_layouts(loaded)
 

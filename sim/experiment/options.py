@@ -29,6 +29,7 @@ RULES: dict[str, tuple[type, Callable[[Any], bool], str]] = {
     "max_run_seconds": (float, lambda v: 0 < v < math.inf, "a positive number"),
     "precision": (float, lambda v: 0 < v < 1, "between 0 and 1"),
     "max_replications": (int, lambda v: v >= 1, "at least 1"),
+    "partitions": (int, lambda v: v >= 1, "at least 1"),
 }
 
 
@@ -41,10 +42,12 @@ class RunOptions:
     file. ``jobs`` None means every core. ``out`` is the results folder and holds the
     run store; None writes nothing; a folder holding other files than a results folder's
     is refused unless ``overwrite``. ``keep_records`` None keeps the record tables for
-    run and compare and not for a sweep, where they are large. ``progress`` (runs done,
-    runs to do) is called in this process after each run, for a progress bar (the app's);
-    it is not a setting of the experiment: never in the manifest, a run key, nor shipped to
-    worker processes.
+    run and compare and not for a sweep, where they are large. ``partitions`` splits
+    each replication into that many batches of counties (``sim.experiment.partition``;
+    None: one, unless the region has more townships than one batch should hold).
+    ``progress`` (runs done, runs to do) is called in this process after each run, for a
+    progress bar (the app's); it is not a setting of the experiment: never in the
+    manifest, a run key, nor shipped to worker processes.
     """
 
     seed: int | None = None
@@ -62,6 +65,7 @@ class RunOptions:
     precision_indicator: str = "response_h_mean"
     max_replications: int = 200
     keep_records: bool | None = None
+    partitions: int | None = None
     progress: Callable[[int, int], None] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:

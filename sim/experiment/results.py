@@ -4,7 +4,10 @@ Layout of ``results/<name>/`` (every table has a ``variant`` column; a plain run
 has one variant, named after its scenario):
 
 - ``incidents``, ``inspections``, ``officers``, ``assignments`` (``.parquet``): the
-  records, one row per item and replication (not kept for sweeps: see ``runs/``);
+  records, one row per item and replication (not kept for sweeps: see ``runs/``); a
+  partitioned run (``sim.experiment.partition``) writes each as a Parquet dataset, a
+  folder of that name partitioned by ``county_code`` (``sim.experiment.dataset``), read
+  in one call as a file is;
 - ``months`` (``.parquet``): with the monthly ranking or deterrence on, one row per
   township, calendar month and replication (effort, score, rank, rate multiplier);
 - ``summary.csv``: every indicator by variant and scope, mean over replications,
@@ -33,6 +36,7 @@ import pandas as pd
 
 from ..errors import ScenarioError
 from ..scenario.reading import parse_yaml
+from .dataset import PARTITION, remove_dataset, write_dataset
 from .folder import dump_yaml, make_folder, read_saved, write_file
 
 RECORDS = ("incidents", "inspections", "officers", "assignments", "grid", "months")
@@ -60,6 +64,9 @@ class Results:
     differences: pd.DataFrame = field(default_factory=_empty)
     quantiles: pd.DataFrame = field(default_factory=_empty)
     sweep: pd.DataFrame = field(default_factory=_empty)
+    # a partitioned run's record tables left in its run store, (variant, table, file) in
+    # order, written into the results' datasets by ``save`` (never all in memory)
+    stored_parts: list[tuple[str, str, Path]] = field(default_factory=list)
 
     @property
     def variants(self) -> list[str]:
@@ -85,7 +92,11 @@ class Results:
         folder = make_folder(Path(folder))
         for name in RECORDS:
             df = getattr(self, name)
-            if len(df.columns):
+            stored = [(v, f) for v, t, f in self.stored_parts if t == name]
+            if stored or (PARTITION in df.columns and df[PARTITION].notna().all()):
+                write_dataset(folder / f"{name}.parquet", df, stored)
+            elif len(df.columns):
+                remove_dataset(folder / f"{name}.parquet")  # of an earlier partitioned run
                 write_file(folder / f"{name}.parquet", partial(df.to_parquet, index=False))
         for name in CSV_TABLES:
             df = getattr(self, name)

@@ -55,20 +55,21 @@ class RunStore:
     def has(self, key: str) -> bool:
         return (self.path(key) / "done").exists()
 
-    def load(self, key: str) -> dict[str, pd.DataFrame]:
-        out = {t: pd.read_parquet(self.path(key) / f"{t}.parquet") for t in RUN_TABLES}
+    def load(self, key: str, tables: tuple[str, ...] = RUN_TABLES) -> dict[str, pd.DataFrame]:
+        """A stored run's ``tables`` (a batch of a partitioned run stores others)."""
+        out = {t: pd.read_parquet(self.path(key) / f"{t}.parquet") for t in tables}
         for t in OPTIONAL_TABLES:  # a run with a monthly mechanism on has them
             if (self.path(key) / f"{t}.parquet").exists():
                 out[t] = pd.read_parquet(self.path(key) / f"{t}.parquet")
         return out
 
-    def get(self, key: str) -> dict[str, pd.DataFrame] | None:
+    def get(self, key: str, tables: tuple[str, ...] = RUN_TABLES) -> dict[str, pd.DataFrame] | None:
         """The stored run, or None when it is missing or its files cannot be read (a
         damaged run is removed, so it is computed again and saved whole)."""
         if not self.has(key):
             return None
         try:
-            return self.load(key)
+            return self.load(key, tables)
         except (OSError, ValueError, pa.ArrowException):
             self._discard(self.path(key))
             return None

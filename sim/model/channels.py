@@ -56,6 +56,12 @@ class ChannelDiscovery:
     def start(
         self, env: simpy.Environment, inc: Incidents, streams: Streams, report: Report
     ) -> None:
+        self.draw(inc, streams)
+        env.process(deliver(env, inc.reported_h, report))
+
+    def draw(self, inc: Incidents, streams: Streams) -> None:
+        """Every channel's find time and hand-over, and so each incident's discovery
+        columns: no SimPy, so it can be drawn over the whole region once and sliced."""
         channels = CHANNELS.items()
         found_at = np.vstack([c.find_hours(self.world, inc, streams) for _, c in channels])
         first = found_at.min(axis=0)
@@ -77,7 +83,6 @@ class ChannelDiscovery:
         # every channel's find time and hand-over draw, kept for a later search at another
         # effort (the monthly ranking: ``sim.model.effort``)
         self.found_at, self.delays = found_at, delays
-        env.process(deliver(env, inc.reported_h, report))
 
 
 @CHANNELS.register

@@ -24,6 +24,11 @@ Report = Callable[[int], None]
 
 
 class DiscoveryModel(Protocol):
+    """Sets each incident's discovery columns up front (``draw``); the run then hands the
+    reports over (``deliver``). ``start`` does both, for a model run on its own."""
+
+    def draw(self, incidents: Incidents, streams: Streams) -> None: ...
+
     def start(
         self, env: simpy.Environment, incidents: Incidents, streams: Streams, report: Report
     ) -> None: ...
@@ -43,6 +48,11 @@ class DelayDiscovery:
     def start(
         self, env: simpy.Environment, incidents: Incidents, streams: Streams, report: Report
     ) -> None:
+        self.draw(incidents, streams)
+        env.process(deliver(env, incidents.reported_h, report))
+
+    def draw(self, incidents: Incidents, streams: Streams) -> None:
+        """The discovery columns, with no SimPy (see ``ChannelDiscovery.draw``)."""
         n = len(incidents)
         delay = self.spec.delay_hours.sample(streams.rng("discovery.delay"), n)
         handover = self.spec.reporting_delay_hours.sample(streams.rng("discovery.handover"), n)
@@ -51,7 +61,6 @@ class DelayDiscovery:
         incidents.discovered_h = np.where(found, found_at, np.nan)
         incidents.channel = np.where(found, CHANNELS.index(self.spec.channel), -1)
         incidents.reported_h = incidents.discovered_h + handover
-        env.process(deliver(env, incidents.reported_h, report))
 
 
 def deliver(env: simpy.Environment, reported_h: np.ndarray, report: Report):

@@ -17,6 +17,7 @@ them (see benchmarks/README.md before adding a call to a per-event path).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
@@ -46,6 +47,9 @@ from .partner_wait import FreeOfficers, partner_waits
 from .policies import DISPATCH_ORDERS, INCIDENT, INSPECTION, SHORTFALL_POLICIES, JobQueue
 from .streams import Streams
 
+if TYPE_CHECKING:
+    from .upfront import Upfront
+
 
 class EnforcementUnits:
     """Every unit's queue and officers, and the life of each job, in the order of the
@@ -73,13 +77,19 @@ class EnforcementUnits:
         incidents: Incidents,
         inspections: PlannedInspections,
         streams: Streams,
+        drawn: Upfront | None = None,
     ) -> None:
         sc = world.scenario
         self.env = env
         self.world = world
         self.jobs = Jobs(world, incidents, inspections)
-        self.held_h = self._interference(incidents, streams)
-        self.finds = draw_finds(world, incidents, streams)  # None: inspections find nothing
+        # per-incident draws made up front (over the whole region when the run is one
+        # partition of it: ``sim.model.upfront``); None: drawn here
+        self.held_h = self._interference(
+            incidents, streams, drawn.interference if drawn is not None else None
+        )
+        finds_u = drawn.finds_u if drawn is not None else None
+        self.finds = draw_finds(world, incidents, streams, finds_u)  # None: nothing found
         # set by the monthly step (``sim.model.monthly``): up-front reports it superseded
         self.skip: Callable[[int], bool] | None = None
         self.policy = SHORTFALL_POLICIES[sc.enforcement.shortfall_policy]
@@ -151,11 +161,13 @@ class EnforcementUnits:
         else:
             self._queue(i, self.env.now)
 
-    def _interference(self, incidents: Incidents, streams: Streams) -> list[float] | None:
+    def _interference(
+        self, incidents: Incidents, streams: Streams, pre: tuple | None = None
+    ) -> list[float] | None:
         """Township interference, decided per incident up front: softened cases get their
         shorter time on site now; the hours delayed ones are held back are returned (None
         when the mechanism is off, and nothing changes)."""
-        drawn = draw_interference(self.world, incidents, streams)
+        drawn = draw_interference(self.world, incidents, streams, pre)
         if drawn is None:
             return None
         jobs = self.jobs

@@ -64,11 +64,23 @@ class InspectionFinds:
         return hit.tolist()
 
 
-def draw_finds(world: World, incidents: Incidents, streams: Streams) -> InspectionFinds | None:
+def finds_drawn(world: World, n: int, streams: Streams) -> np.ndarray | None:
     """One uniform per incident on ``inspections.finds``; None (nothing drawn) when the
     probability is 0 or there are no planned inspections."""
     spec = world.scenario.inspections
     if spec.find_probability <= 0 or spec.rate_per_day <= 0:
         return None
-    u = streams.rng("inspections.finds").random(len(incidents))
-    return InspectionFinds(incidents, u < spec.find_probability, world.n_townships)
+    return streams.rng("inspections.finds").random(n)
+
+
+def draw_finds(
+    world: World, incidents: Incidents, streams: Streams, u: np.ndarray | None = None
+) -> InspectionFinds | None:
+    """The findable incidents, from ``u`` when drawn already (over the whole region, for
+    a run of some of its counties: ``sim.model.upfront``)."""
+    if u is None:
+        u = finds_drawn(world, len(incidents), streams)
+    if u is None:
+        return None
+    return InspectionFinds(incidents, u < world.scenario.inspections.find_probability,
+                           world.n_townships)  # fmt: skip

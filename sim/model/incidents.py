@@ -43,9 +43,13 @@ class Incidents:
     # never happened: thinned by general deterrence during the run (``sim.model.monthly``);
     # never reported, never found, dropped from the records
     deterred: np.ndarray = field(init=False)
+    # the incident's number in the whole region's draws: ``arange`` here, kept through
+    # ``Upfront.select`` so a run of some counties numbers its incidents as the whole run
+    ident: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = len(self.start_h)
+        self.ident = np.arange(n, dtype=np.int64)
         self.discovered_h = np.full(n, np.nan)
         self.channel = np.full(n, -1, dtype=np.int64)
         self.reported_h = np.full(n, np.nan)

@@ -8,7 +8,7 @@ same plan) and queue below incident reports.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -22,6 +22,11 @@ class PlannedInspections:
     township: np.ndarray
     onsite_h: np.ndarray
     paperwork_h: np.ndarray
+    # the inspection's number in the whole region's plan (see ``Incidents.ident``)
+    ident: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ident = np.arange(len(self.planned_h), dtype=np.int64)
 
     def __len__(self) -> int:
         return len(self.planned_h)

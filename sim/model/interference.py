@@ -49,14 +49,29 @@ def unit_exposure(world: World) -> np.ndarray:
     return out
 
 
-def draw_interference(world: World, inc: Incidents, streams: Streams) -> Interference | None:
+def interference_drawn(
+    world: World, n: int, streams: Streams
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per incident, the uniform and the hold drawn for township interference (None when
+    it is off): what does not depend on the unit, so it can be drawn over the region."""
+    spec = world.scenario.enforcement.interference
+    if spec.probability <= 0:
+        return None
+    u = streams.rng("enforcement.interference").random(n)
+    return u, spec.delay_hours.sample(streams.rng("enforcement.interference.delay"), n)
+
+
+def draw_interference(
+    world: World,
+    inc: Incidents,
+    streams: Streams,
+    drawn: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Interference | None:
     """Each incident's fate under township interference, or ``None`` when it is off."""
     spec = world.scenario.enforcement.interference
     if spec.probability <= 0:
         return None
-    n = len(inc)
-    u = streams.rng("enforcement.interference").random(n)
-    delay_h = spec.delay_hours.sample(streams.rng("enforcement.interference.delay"), n)
+    u, delay_h = drawn if drawn is not None else interference_drawn(world, len(inc), streams)
     p = spec.probability * unit_exposure(world)[world.unit_of_township[inc.township]]
     kind = np.where(u < p * spec.softened_share, SOFTENED, np.where(u < p, DELAYED, NONE))
     held = np.where(kind == DELAYED, delay_h, 0.0)

@@ -52,7 +52,7 @@ def incident_table(world: World, inc: Incidents, w: Jobs, replication: int) -> p
     table = pd.DataFrame(
         {
             "replication": replication,
-            "incident_id": np.arange(n, dtype=np.int64),
+            "incident_id": inc.ident,
             "county": _labels(world.county_names, world.township_county[inc.township]),
             "township": _labels(world.township_names, inc.township),
             "unit": _labels([u.name for u in world.units], unit),
@@ -117,7 +117,7 @@ def inspection_table(
     return pd.DataFrame(
         {
             "replication": replication,
-            "inspection_id": np.arange(len(ins), dtype=np.int64),
+            "inspection_id": ins.ident,
             "township": _labels(world.township_names, ins.township),
             "unit": _labels([u.name for u in world.units], world.unit_of_township[ins.township]),
             "planned_h": ins.planned_h,

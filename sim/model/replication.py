@@ -15,11 +15,9 @@ import simpy
 
 from ..world.build import World
 from .channels import ChannelDiscovery
-from .discovery import DelayDiscovery, DiscoveryModel
+from .discovery import DelayDiscovery, DiscoveryModel, deliver
 from .diverted import township_demand_columns
 from .enforcement import EnforcementUnits
-from .incidents import generate_incidents
-from .inspections import generate_inspections
 from .monthly import Monthly, monthly_measured
 from .records import (
     assignment_table,
@@ -30,6 +28,7 @@ from .records import (
 )
 from .rostered import RosteredUnits
 from .streams import Streams
+from .upfront import Upfront, draw_upfront
 
 
 @dataclass
@@ -61,18 +60,22 @@ def simulate(
     replication: int,
     discovery: DiscoveryModel | None = None,
     time_limit_s: float | None = None,
+    upfront: Upfront | None = None,
 ) -> Records:
-    """Run one replication of ``world`` to its horizon (or raise ``RunTimeout``)."""
+    """Run one replication of ``world`` to its horizon (or raise ``RunTimeout``).
+    ``upfront``: the draws made before the run, when ``world`` is one batch of a region's
+    counties and they were drawn over the region (``Upfront.select``)."""
     sc = world.scenario
     streams = Streams(seed, replication)
     env = simpy.Environment()
-    incidents = generate_incidents(world, streams)
-    inspections = generate_inspections(world, streams)
-    units = EnforcementUnits if world.rota is None else RosteredUnits
-    enforcement = units(env, world, incidents, inspections, streams)
     if discovery is None:
         discovery = DISCOVERY_MODELS[sc.discovery.model](world)
-    discovery.start(env, incidents, streams, enforcement.report)
+    if upfront is None:
+        upfront = draw_upfront(world, streams, discovery)
+    incidents, inspections = upfront.incidents, upfront.inspections
+    units = EnforcementUnits if world.rota is None else RosteredUnits
+    enforcement = units(env, world, incidents, inspections, streams, upfront)
+    env.process(deliver(env, incidents.reported_h, enforcement.report))
     monthly = None
     if monthly_measured(world):
         monthly = Monthly(

@@ -19,6 +19,7 @@ reset) or an officer's rest ends.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import simpy
 from simpy import Timeout
@@ -31,6 +32,9 @@ from .inspections import PlannedInspections
 from .officers import Officer
 from .streams import Streams
 
+if TYPE_CHECKING:
+    from .upfront import Upfront
+
 
 class RosteredUnits(EnforcementUnits):
     def __init__(
@@ -40,10 +44,11 @@ class RosteredUnits(EnforcementUnits):
         incidents: Incidents,
         inspections: PlannedInspections,
         streams: Streams,
+        drawn: Upfront | None = None,
     ) -> None:
         assert world.rota is not None, "the default rota runs in EnforcementUnits"
         self.rota = world.rota
-        super().__init__(env, world, incidents, inspections, streams)
+        super().__init__(env, world, incidents, inspections, streams, drawn)
         # a unit with none of its own free may still be served by a county team: the
         # base's shortcut on too few free officers of its own is kept for other units
         self.own_min_free, self.min_free = self.min_free, 0

@@ -9,6 +9,7 @@ geometry, on its hot path.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -80,14 +81,22 @@ class World:
         return len(self.township_names)
 
 
-def build_world(loaded: LoadedScenario) -> World:
-    """Resolve unit layouts (hand-written or generated) and check that they can work."""
+def build_world(loaded: LoadedScenario, counties: Collection[str] | None = None) -> World:
+    """Resolve unit layouts (hand-written or generated) and check that they can work.
+
+    ``counties``: only these counties' townships and units (a batch of a partitioned
+    run). County indices stay the region's; township indices are the batch's own (its
+    rows of the region table, in order); the grid layout is the region's, cut down."""
     sc = loaded.scenario
-    towns = loaded.townships
-    names = tuple(t.township for t in towns)
-    county_of = {t.township: t.county for t in towns}
+    county_of = {t.township: t.county for t in loaded.townships}
     specs = dict(sc.units)
-    specs.update(_generated_units(loaded, specs))
+    towns = loaded.townships
+    if counties is not None:
+        keep = set(counties)
+        towns = tuple(t for t in towns if t.county in keep)
+        specs = {n: u for n, u in specs.items() if _unit_counties(u, county_of) & keep}
+    names = tuple(t.township for t in towns)
+    specs.update(_generated_units(loaded, specs, counties))
 
     points: dict[tuple[float, float], int] = {}
     lat: list[float] = []
@@ -133,6 +142,8 @@ def build_world(loaded: LoadedScenario) -> World:
     base_points = np.array([d[4] for d in drafts])
     aid_km = sc.enforcement.mutual_aid.max_km
     grid = build_grid(loaded)
+    if counties is not None:
+        grid = grid.take(np.array([t.county in keep for t in loaded.townships]))
     strength = grid.source_hours_per_grid_week()
     shift = sc.enforcement.burden_shifting
 
@@ -289,8 +300,39 @@ def _cached_units(county: str, towns: tuple, bureau: tuple, model: str, officers
     return generate_units(county, list(towns), bureau, model, officers, **kw)
 
 
-def _generated_units(loaded: LoadedScenario, hand: dict[str, Unit]) -> dict[str, Unit]:
-    """Units for counties that give a `deployment` and have no hand-written unit."""
+def region_world(loaded: LoadedScenario) -> World:
+    """The whole region's townships and grid, without units or distances: what the draws
+    made before a run need (``sim.model.upfront``), cheap even for the whole country."""
+    sc = loaded.scenario
+    towns = loaded.townships
+    county_index = {c: i for i, c in enumerate(sc.counties)}
+    weight = np.array([t.weight for t in towns])
+    return World(
+        scenario=sc,
+        township_names=tuple(t.township for t in towns),
+        township_county=np.array([county_index[t.county] for t in towns], dtype=np.int64),
+        township_weight=weight,
+        township_lat=np.array([t.lat_deg for t in towns]),
+        township_lon=np.array([t.lon_deg for t in towns]),
+        county_names=tuple(sc.counties),
+        units=(),
+        unit_of_township=np.full(len(towns), -1, dtype=np.int64),
+        road_km=np.zeros((0, 0)),
+        grid=build_grid(loaded),
+    )
+
+
+def _unit_counties(unit: Unit, county_of: dict[str, str]) -> set[str]:
+    return {county_of[t] for t in unit.townships if t in county_of} | (
+        {unit.county} if unit.county is not None else set()
+    )
+
+
+def _generated_units(
+    loaded: LoadedScenario, hand: dict[str, Unit], only: Collection[str] | None = None
+) -> dict[str, Unit]:
+    """Units for counties that give a `deployment` and have no hand-written unit (of the
+    counties ``only``, when given)."""
     sc = loaded.scenario
     county_of = {t.township: t.county for t in loaded.townships}
     hand_counties = {county_of[t] for u in hand.values() for t in u.townships} | {
@@ -299,7 +341,7 @@ def _generated_units(loaded: LoadedScenario, hand: dict[str, Unit]) -> dict[str,
     out: dict[str, Unit] = {}
     for county, spec in sc.counties.items():
         dep = spec.deployment
-        if dep is None or county in hand_counties:
+        if dep is None or county in hand_counties or (only is not None and county not in only):
             continue
         towns = [
             (t.township, t.lat_deg, t.lon_deg, t.weight)

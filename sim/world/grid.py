@@ -8,7 +8,7 @@ sensors. The model then draws each incident's discovery time in closed form.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 from pydantic import ValidationError
@@ -36,6 +36,13 @@ class GridLayout:
     settle_share: np.ndarray  # [township, severity]
     sensor_covered: np.ndarray  # bool per township
     sensor_sees: np.ndarray  # bool per incident type
+
+    def take(self, idx: np.ndarray) -> GridLayout:
+        """The layout of some townships: a batch of counties keeps the region's layout
+        (sensor coverage by share picks the heaviest townships of the whole region)."""
+        per_town = {f.name: getattr(self, f.name)[idx] for f in fields(self)
+                    if f.name not in ("specs", "calendars", "sensor_sees")}  # fmt: skip
+        return replace(self, **per_town)
 
     def source_hours_per_grid_week(self) -> np.ndarray:
         """Grid strength: source-inspection hours per grid and week, per township."""
