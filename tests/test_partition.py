@@ -141,7 +141,10 @@ def test_the_record_tables_load_as_one_dataset_and_resume_by_batch(four, tmp_pat
     for name in RECORDS:
         path = out / f"{name}.parquet"
         assert path.is_dir()
-        assert {p.name.split("=")[0] for p in path.iterdir()} == {"county_code"}
+        assert [p.name for p in path.iterdir()] == ["variant=jinhua"]
+        assert {p.name.split("=")[0] for p in (path / "variant=jinhua").iterdir()} == {
+            "county_code"
+        }
         table = pd.read_parquet(path)
         assert len(table) == ds.dataset(path, partitioning="hive").count_rows()
         assert len(table) == len(getattr(first, name)) or name == "assignments"

@@ -7,6 +7,8 @@ partitioned run writes each record table as a folder ``<table>.parquet/`` of
 ``pyarrow.dataset.dataset(..., partitioning="hive")`` and ``dask.dataframe.read_parquet``
 each read it in one call, and a filter on ``county_code`` reads only those folders. The
 folder is written beside its final name and renamed into place, as every results file is.
+Each batch's worker writes its own counties' files into its run-store folder, in parallel
+(``RunStore.save``); the parent only links them into place.
 """
 
 from __future__ import annotations
@@ -28,28 +30,42 @@ PARTITION = "county_code"
 
 
 def write_dataset(path: Path, df: pd.DataFrame, stored: Iterable[tuple[str, Path]] = ()) -> None:
-    """``df`` (rows in memory) and the ``stored`` run-store files (variant, file; read one
-    at a time) as one dataset at ``path``, replacing whatever was there."""
+    """One table at ``path`` as a dataset by ``variant`` and ``county_code``, replacing
+    whatever was there: the ``stored`` batches (variant, a run-store batch's dataset
+    folder, written by its worker) linked in, not read; the rows of ``df`` of any other
+    variant written here."""
+    stored = list(stored)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         tmp.chmod(0o777 & ~UMASK)
-        k = 0
-        if len(df):
-            _write(tmp, df, k)
-            k += 1
-        for variant, file in stored:
-            part = pd.read_parquet(file)
-            _write(tmp, part.assign(variant=variant)[["variant", *part.columns]], k)
-            k += 1
+        linked = {variant for variant, _ in stored}
+        rest = df[~df["variant"].isin(linked)] if len(df) else df
+        if len(rest):
+            write_parts(tmp, rest, ["variant", PARTITION])
+        for variant, folder in stored:
+            for county in sorted(folder.iterdir()):
+                target = tmp / f"variant={variant}" / county.name
+                target.mkdir(parents=True, exist_ok=True)
+                for file in sorted(county.iterdir()):
+                    _link(file, target / f"{folder.parent.parent.name}-{file.name}")
         _replace(tmp, path)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _write(root: Path, df: pd.DataFrame, k: int) -> None:
+def write_parts(root: Path, df: pd.DataFrame, by: list[str] | None = None) -> None:
+    """``df`` under ``root`` as Hive folders by ``by`` (default ``county_code``)."""
     table = pa.Table.from_pandas(df, preserve_index=False)
-    pq.write_to_dataset(table, root, partition_cols=[PARTITION],
-                        basename_template=f"part-{k}-{{i}}.parquet")  # fmt: skip
+    pq.write_to_dataset(table, root, partition_cols=by or [PARTITION],
+                        basename_template="part-{i}.parquet")  # fmt: skip
+
+
+def _link(source: Path, target: Path) -> None:
+    """A hard link (the results folder and its run store share a disk); a copy if not."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _replace(tmp: Path, path: Path) -> None:

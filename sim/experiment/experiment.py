@@ -33,6 +33,7 @@ from .manifest import build_manifest
 from .options import RunOptions
 from .partition import (
     PART_TABLES,
+    RECORD_TABLES,
     PartOutcome,
     PartSpec,
     batch_count,
@@ -43,7 +44,7 @@ from .partition import (
     with_county_codes,
 )
 from .results import RECORDS, Results
-from .store import RunStore, run_key
+from .store import DATASETS, RunStore, run_key
 
 QUANTILE_INDICATORS = {"response_h": ("reported_h", "arrived_h")}
 
@@ -253,11 +254,13 @@ class Batch:
         seed = self.options.seed
         assert seed is not None
         scenario_key = run_key(self._keys[v.name], seed, -1)
+        whole = run_key(self._keys[v.name], seed, r)  # hashed once: the region is large
         keep_assignments = self.store is None and (self.keep is None or "assignments" in self.keep)
+        datasets = self.store is not None and self.keep is None
         specs = []
         keys = self.part_keys[(v.name, r)] = []
         for b, counties in enumerate(self.batches[v.name]):
-            key = run_key({**self._keys[v.name], "partition": list(counties)}, seed, r)
+            key = run_key({"run": whole, "partition": list(counties)}, seed, r)
             keys.append(key)
             stored = self.store.get(key, PART_TABLES) if self.store is not None else None
             if stored is not None:
@@ -265,7 +268,7 @@ class Batch:
                 self._part_done(v.name, r, b, stored, done)
             else:
                 specs.append(PartSpec(v.name, v.loaded, counties, b, r, key, scenario_key,
-                                      self.options, keep_assignments))  # fmt: skip
+                                      self.options, keep_assignments, datasets))  # fmt: skip
         return specs
 
     def _part_done(self, variant: str, r: int, b: int, tables: dict, done: dict) -> None:
@@ -332,9 +335,10 @@ def _experiment(variants: list[Variant], kind: str, opt: RunOptions, started: fl
             if name not in batch.batches:
                 loaded = next(v.loaded for v in variants if v.name == name)
                 done[(name, r)] = with_county_codes(loaded, tables)
-        if keep_records and batch.store is not None:  # assignments stay in the store
+        if keep_records and batch.store is not None:  # written by the workers, by county
             stored_parts = [
-                (v.name, "assignments", batch.store.path(key) / "assignments.parquet")
+                (v.name, table, batch.store.path(key) / DATASETS / table)
+                for table in RECORD_TABLES
                 for v in variants
                 for r in range(n)
                 if (v.name, r) in done

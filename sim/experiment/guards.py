@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import ScenarioError
@@ -210,10 +211,11 @@ def _check_layouts(loaded: LoadedScenario) -> None:
     county_of = {t.township: t.county for t in loaded.townships}
     hand = {county_of.get(t) for u in sc.units.values() for t in u.townships or ()}
     hand |= {u.county for u in sc.units.values()}
+    size = Counter(t.county for t in loaded.townships)
     for county, dep in ((c, s.deployment) for c, s in sc.counties.items()):
         if dep is None or county in hand:
             continue
-        n = sum(1 for t in loaded.townships if t.county == county)
+        n = size[county]
         if n <= MAX_LAYOUT_TOWNSHIPS or dep.model not in DEPLOYMENT_MODELS:
             continue
         try:

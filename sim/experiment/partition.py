@@ -52,6 +52,7 @@ CACHED = 2  # region draws and batch worlds kept per worker process
 # what a stored batch is read back as: its assignments stay on disk (the country's are
 # ~17 million rows) and go straight from the store into the results' dataset
 PART_TABLES = ("incidents", "inspections", "officers", "grid", "units", "timing")
+RECORD_TABLES = ("incidents", "inspections", "officers", "assignments", "grid")
 
 
 def partition_blocker(loaded: LoadedScenario) -> str | None:
@@ -158,6 +159,7 @@ class PartSpec:
     scenario_key: str  # the variant's: what worker caches are keyed by
     options: RunOptions
     keep_assignments: bool  # False: left in the run store, not sent back
+    datasets: bool = False  # store the record tables by county, for the results' datasets
 
 
 @dataclass
@@ -206,7 +208,7 @@ def part_tables(spec: PartSpec) -> dict[str, pd.DataFrame]:
 
     def make() -> World:
         try:
-            return build_world(loaded, spec.counties)
+            return build_world(loaded, spec.counties, region.grid)
         except ScenarioError as err:
             raise loaded.locate(err) from None
 
@@ -291,8 +293,9 @@ def execute_part(spec: PartSpec) -> PartOutcome:
     store = spec.options.runs_folder
     try:
         tables = part_tables(spec)
-        if store is not None:
-            RunStore(store).save(spec.key, tables)
+        if store is not None:  # assignments only by county: never read back whole
+            records = {k: tables[k] for k in RECORD_TABLES} if spec.datasets else None
+            RunStore(store).save(spec.key, {k: tables[k] for k in PART_TABLES}, records)
         if not spec.keep_assignments:
             tables = {k: v for k, v in tables.items() if k != "assignments"}
         return PartOutcome(spec.variant, spec.replication, spec.batch, tables)

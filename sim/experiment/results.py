@@ -94,7 +94,7 @@ class Results:
             df = getattr(self, name)
             stored = [(v, f) for v, t, f in self.stored_parts if t == name]
             if stored or (PARTITION in df.columns and df[PARTITION].notna().all()):
-                write_dataset(folder / f"{name}.parquet", df, stored)
+                write_dataset(folder / f"{name}.parquet", df, stored)  # by variant, county
             elif len(df.columns):
                 remove_dataset(folder / f"{name}.parquet")  # of an earlier partitioned run
                 write_file(folder / f"{name}.parquet", partial(df.to_parquet, index=False))

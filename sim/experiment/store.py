@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ..model import RESULTS_REVISION
+from .dataset import write_parts
 from .folder import UMASK
 from .manifest import package_version
 
@@ -30,6 +31,7 @@ RUN_TABLES = (
     "incidents", "inspections", "officers", "assignments", "grid", "summary", "timing",
 )  # fmt: skip
 OPTIONAL_TABLES = ("months",)
+DATASETS = "datasets"  # a run's tables by county (``save(datasets=...)``)
 
 
 def run_key(resolved_scenario: dict, seed: int, replication: int) -> str:
@@ -74,13 +76,22 @@ class RunStore:
             self._discard(self.path(key))
             return None
 
-    def save(self, key: str, tables: dict[str, pd.DataFrame]) -> None:
+    def save(
+        self,
+        key: str,
+        tables: dict[str, pd.DataFrame],
+        datasets: dict[str, pd.DataFrame] | None = None,
+    ) -> None:
+        """Store a run whole; ``datasets``: tables also written as folders by county
+        (``datasets/<table>/county_code=<code>/``), for a partitioned run's results."""
         self.folder.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", suffix=".tmp", dir=self.folder))
         try:
             tmp.chmod(0o777 & ~UMASK)  # mkdtemp's folder is private; a run folder is not
             for name, df in tables.items():
                 df.to_parquet(tmp / f"{name}.parquet", index=False)
+            for name, df in (datasets or {}).items():
+                write_parts(tmp / DATASETS / name, df)
             (tmp / "done").write_text("")
             final = self.path(key)
             for _ in range(3):

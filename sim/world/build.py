@@ -81,20 +81,30 @@ class World:
         return len(self.township_names)
 
 
-def build_world(loaded: LoadedScenario, counties: Collection[str] | None = None) -> World:
+def build_world(
+    loaded: LoadedScenario,
+    counties: Collection[str] | None = None,
+    region_grid: GridLayout | None = None,
+) -> World:
     """Resolve unit layouts (hand-written or generated) and check that they can work.
 
     ``counties``: only these counties' townships and units (a batch of a partitioned
     run). County indices stay the region's; township indices are the batch's own (its
-    rows of the region table, in order); the grid layout is the region's, cut down."""
+    rows of the region table, in order); the grid layout is the region's (``region_grid``
+    when already built), cut down: sensors placed by share go to the region's heaviest."""
     sc = loaded.scenario
     county_of = {t.township: t.county for t in loaded.townships}
     specs = dict(sc.units)
-    towns = loaded.townships
+    grid = None
     if counties is not None:
         keep = set(counties)
-        towns = tuple(t for t in towns if t.county in keep)
+        mine = np.array([t.county in keep for t in loaded.townships])
+        grid = (region_grid or build_grid(loaded)).take(mine)
         specs = {n: u for n, u in specs.items() if _unit_counties(u, county_of) & keep}
+        # every look-up below is within a county: the batch's rows are enough
+        towns = tuple(t for t in loaded.townships if t.county in keep)
+        loaded = loaded.model_copy(update={"townships": towns})
+    towns = loaded.townships
     names = tuple(t.township for t in towns)
     specs.update(_generated_units(loaded, specs, counties))
 
@@ -141,9 +151,7 @@ def build_world(loaded: LoadedScenario, counties: Collection[str] | None = None)
     road_km = np.maximum(road * sc.travel.circuity_factor, sc.travel.min_trip_km)
     base_points = np.array([d[4] for d in drafts])
     aid_km = sc.enforcement.mutual_aid.max_km
-    grid = build_grid(loaded)
-    if counties is not None:
-        grid = grid.take(np.array([t.county in keep for t in loaded.townships]))
+    grid = grid or build_grid(loaded)
     strength = grid.source_hours_per_grid_week()
     shift = sc.enforcement.burden_shifting
 
@@ -339,15 +347,15 @@ def _generated_units(
         u.county for u in hand.values() if u.county is not None
     }
     out: dict[str, Unit] = {}
+    only = None if only is None else set(only)
+    rows: dict[str, list] = {}
+    for t in loaded.townships:
+        rows.setdefault(t.county, []).append((t.township, t.lat_deg, t.lon_deg, t.weight))
     for county, spec in sc.counties.items():
         dep = spec.deployment
         if dep is None or county in hand_counties or (only is not None and county not in only):
             continue
-        towns = [
-            (t.township, t.lat_deg, t.lon_deg, t.weight)
-            for t in loaded.townships
-            if t.county == county
-        ]
+        towns = rows.get(county, [])
         b = bureau(loaded, county)
         try:
             generated = _cached_units(
