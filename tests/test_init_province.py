@@ -116,5 +116,6 @@ def test_the_country_folder_is_written_with_unique_names(tmp_path, capsys):
     rows = pd.read_csv(tmp_path / "townships.csv", dtype=str, keep_default_na=False)
     assert len(rows) == 42945 and rows["county"].nunique() == 2855
     assert rows["township"].is_unique and rows["code"].is_unique
-    assert "Size: run a province" in (tmp_path / "README.md").read_text(encoding="utf-8")
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "Size: it runs in batches of counties" in readme
     assert capsys.readouterr().err.count("\n") == 1

@@ -130,17 +130,18 @@ def _scale_note(region: Region) -> str:
     if n <= BIG_REGION:
         return ""
     return f"""
-## Size: run a province, not the whole of this folder, today
+## Size: it runs in batches of counties
 
-{n} townships is more than one run builds today: the world build computes one travel
-matrix over every township and unit base (`sim/world/build.py`, `build_world`:
-`great_circle_km` on an n x n grid of points, 8 bytes a cell: 16.8 GB for the country's
-45,800 points, several times that in temporaries), and `validate` refuses more than
-10,000 officers in one scenario. Counties do not share
-officers unless mutual aid across counties is on, so the partitioned runs of the next
-release simulate each county (batch of counties) on its own, with its own travel matrix.
-What works today: a province (`enforcement-sim init --province 330000`, about 1,300
-townships) or a few counties of this folder (`--county`), run as they are.
+{n} townships is more than one world should hold: one travel matrix over every township
+and unit base would be 16.8 GB for the country's 45,800 points. Counties share no
+officers unless mutual aid across counties is on, so `enforcement-sim run` cuts each
+replication into batches of counties (one per 1,500 townships; `--partitions N` to
+choose), each with its own travel matrix, on the process pool (`--jobs`) or Dask
+(`--dask`); the result is bit-identical to one run. Record tables are written as Parquet
+datasets by county (`incidents.parquet/variant=.../county_code=.../`). One year of the
+country took about 5 minutes on 2 cores here. Mutual aid (`shortfall_policy: borrow`),
+the monthly ranking or deterrence, and a costs block couple counties: such a scenario
+runs whole, so keep it to a province or a few counties (`--county`).
 """
 
 

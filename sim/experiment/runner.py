@@ -19,8 +19,9 @@ from ..examples import DEFAULT_COMPARE, bundled
 from ..scenario import LoadedScenario, load_scenario
 from ..scenario.schema import NAME_PATTERN
 from .experiment import Variant, run_experiment
-from .guards import check_runs, checked_world, estimate_size
+from .guards import SizeEstimate, check_inputs, check_runs, checked_world, estimate_size
 from .options import RunOptions, run_options
+from .partition import batch_count, partition_estimate
 from .plans import (
     compare_variants,
     files_as_variants,
@@ -87,13 +88,27 @@ def check_file(path: str | Path, overrides: Sequence[str] = (), force: bool = Fa
     else:
         loaded = load_scenario(path, overrides=overrides)
         variants = [Variant(loaded.scenario.name, loaded)]
-    estimates = [estimate_size(checked_world(v.loaded, force)) for v in variants]
+    estimates = [_estimate(v.loaded, force) for v in variants]
     replications = getattr(plan, "replications", None) or variants[0].loaded.scenario.replications
     try:
         check_runs(estimates, replications, force, keep_records=not sweep)  # as the verbs do
     except ScenarioError as err:
         raise err.located(str(path)) from None
     return len(variants)
+
+
+def _estimate(loaded: LoadedScenario, force: bool) -> SizeEstimate:
+    """One replication's size as the run will make it: of the whole world, or, for a
+    region run in batches of counties, of one batch (from the inputs alone: the batch
+    worlds, the country's 2,855 county layouts, are built by the run)."""
+    try:
+        batches = batch_count(loaded, None)
+        if batches > 1:
+            check_inputs(loaded, force, batches)
+            return partition_estimate(loaded, batches, force)
+    except ScenarioError as err:
+        raise loaded.locate(err) from None
+    return estimate_size(checked_world(loaded, force))
 
 
 def default_name(paths: Sequence[Path], kind: str) -> str:
