@@ -10,8 +10,8 @@ and runs one replication of it through ``sim.run`` in a fresh Python process per
 - ``dask``: the same batches on a Dask ``LocalCluster`` of ``--jobs`` workers.
 
 For each: wall time of ``sim.run`` (imports excluded, the results folder written), peak
-resident memory of the parent (``getrusage(RUSAGE_SELF)``) and of the largest worker
-(``RUSAGE_CHILDREN``: pool and cluster processes, once they have exited), and from the run
+resident memory of the parent (``getrusage(RUSAGE_SELF)``) and of the largest worker (its
+own ``RUSAGE_SELF`` after each batch, kept in the batch's timing table), and from the run
 store every batch's own wall time and SimPy events, from which the cost per county and
 per township is read: the cluster size for a deadline is (country CPU seconds / deadline /
 efficiency). Parallel efficiency is ``serial / (jobs x pool)`` for the same batches. The
@@ -82,6 +82,11 @@ def setting(path: Path, out: Path, jobs: int, parts: int, dask: str | None) -> d
         raise SystemExit(f"{' '.join(cmd[3:])}: {done.stderr.strip().splitlines()[-1]}")
     got = json.loads(done.stdout.strip().splitlines()[-1])
     got["batches"] = batch_costs(path, out)
+    measured = [
+        b["worker_rss_mib"] for b in got["batches"] if b["worker_rss_mib"] == b["worker_rss_mib"]
+    ]
+    if measured:  # in the worker itself: a forked child's rusage counts its parent's pages
+        got["worker_rss_mib"] = max(measured)
     return got
 
 
@@ -95,7 +100,9 @@ def batch_costs(path: Path, out: Path) -> list[dict]:
         grid = pd.read_parquet(run / "grid.parquet", columns=["county"])
         rows.append({"townships": len(grid), "counties": int(grid["county"].nunique()),
                      "wall_s": float(timing["wall_s"].sum()),
-                     "events": int(timing["events"].sum())})  # fmt: skip
+                     "events": int(timing["events"].sum()),
+                     "worker_rss_mib": float(timing["peak_rss_mib"].max())
+                     if "peak_rss_mib" in timing else float("nan")})  # fmt: skip
     return rows
 
 

@@ -286,7 +286,7 @@ class Batch:
         done[(variant, r)] = self._kept(summarised(loaded.scenario, merged, r, timing))
 
     def _kept(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-        return tables if self.keep is None else {k: tables[k] for k in self.keep}
+        return tables if self.keep is None else {k: tables[k] for k in self.keep if k in tables}
 
 
 def run_experiment(

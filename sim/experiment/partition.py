@@ -248,11 +248,21 @@ def part_tables(spec: PartSpec) -> dict[str, pd.DataFrame]:
                     "batch": [spec.batch],
                     "wall_s": [time.perf_counter() - started],
                     "events": [rec.events],
+                    "peak_rss_mib": [_peak_rss_mib()],
                 }
             ),  # fmt: skip
         }
     )
     return tables
+
+
+def _peak_rss_mib() -> float:
+    """This process's peak resident memory so far (a worker's, for the benchmarks)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return float("nan")
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def with_county_codes(
