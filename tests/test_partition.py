@@ -175,11 +175,34 @@ def test_the_record_tables_load_as_one_dataset_and_resume_by_batch(four, tmp_pat
     assert len(loaded_back.incidents) == len(first.incidents)
 
 
+def test_the_monthly_step_and_costs_cut_exactly(four):
+    """The county ranking's patrol search, deterrence and the cost indicator: the draws the
+    monthly step reads are the region's, the costs count every batch's officers."""
+    loaded = load_scenario(four, overrides=[
+        *SHORT, "horizon_days=150", "ranking={scope: county, strength: 0.5}",
+        "deterrence={elasticity: 0.5, reference_probability: 0.5}",
+        "costs={enforcement_officer_yuan_per_year: 180000, full_time_grid_officer_yuan_per_year: "
+        "80000, part_time_grid_officer_yuan_per_year: 6000, monitoring_points_per_township: 2, "
+        "monitoring_point_install_yuan: 30000, monitoring_point_running_yuan_per_year: 6000, "
+        "reward_yuan_per_citizen_report: 300}",
+        "discovery.sensors.coverage_share=0.3",
+    ])  # fmt: skip
+    whole = sim.run(loaded, replications=2)
+    cut = sim.run(loaded, replications=2, partitions=3)
+    _same_results(whole, cut)
+    pd.testing.assert_frame_equal(
+        whole.months, cut.months.drop(columns="county_code"), check_exact=True
+    )
+    assert (whole.months["effort_multiplier"] > 1).any()  # the ranking acted
+    assert (whole.months["deterred"] > 0).any()  # and deterrence thinned
+    assert "annual_cost_yuan" in set(cut.summary["indicator"])
+
+
 @pytest.mark.parametrize(
     ("change", "why"),
     [
         ("enforcement.shortfall_policy=borrow", "lends officers across units"),
-        ("ranking={}", "ranking"),
+        ("ranking={}", "ranking.scope 'city'"),
     ],
 )
 def test_what_couples_counties_refuses_to_be_cut(four, change, why):

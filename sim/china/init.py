@@ -139,8 +139,8 @@ replication into batches of counties (one per 1,500 townships; `--partitions N` 
 choose), each with its own travel matrix, on the process pool (`--jobs`) or Dask
 (`--dask`); the result is bit-identical to one run. Record tables are written as Parquet
 datasets by county (`incidents.parquet/variant=.../county_code=.../`). One year of the
-country took about 5 minutes on 2 cores here. Mutual aid (`shortfall_policy: borrow`),
-the monthly ranking or deterrence, and a costs block couple counties: such a scenario
+country took about 5 minutes on 2 cores here. Mutual aid (`shortfall_policy: borrow`)
+and a ranking across counties (`ranking.scope: city`) couple counties: such a scenario
 runs whole, so keep it to a province or a few counties (`--county`).
 """
 

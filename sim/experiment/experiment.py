@@ -26,6 +26,7 @@ from ..stats import across_replications, summarise_replication
 from ..stats.compare import bootstrap_quantiles, paired_differences, replications_needed
 from ..stats.costs import cost_rows
 from ..world import World, build_world
+from ..world.build import region_world
 from .executors import Executor, make_executor
 from .folder import results_folder
 from .guards import check_inputs, check_runs, check_size
@@ -110,11 +111,12 @@ def summarised(
     tables: dict[str, pd.DataFrame],
     replication: int,
     timing: pd.DataFrame,
-    world: World | None = None,
+    world: World,
+    officers: int | None = None,
 ) -> dict[str, pd.DataFrame]:
     """A replication's record tables with its indicators (``summary``) and ``timing``: of
-    one run, or of the merged batches of a partitioned one (no ``world`` there: its
-    scenarios have no costs block)."""
+    one run, or of the merged batches of a partitioned one (``world`` is then the region's,
+    without units, and ``officers`` their head count, for the cost indicator)."""
     summary = summarise_replication(
         tables["incidents"],
         tables["inspections"],
@@ -123,9 +125,9 @@ def summarised(
         tables["grid"],
         tables.get("months"),
     ).assign(replication=replication)
-    if sc.costs is not None and world is not None:  # only with a costs block (sim.stats.costs)
-        summary = pd.concat([summary, cost_rows(world, tables["incidents"], replication)],
-                            ignore_index=True)  # fmt: skip
+    if sc.costs is not None:  # only with a costs block (sim.stats.costs)
+        costs = cost_rows(world, tables["incidents"], replication, officers)
+        summary = pd.concat([summary, costs], ignore_index=True)
     out = dict(tables)
     out.update(summary=summary, timing=timing)
     return out
@@ -283,7 +285,11 @@ class Batch:
         parts = merged.pop("timing")
         timing = pd.DataFrame({"replication": [r], "wall_s": [float(parts["wall_s"].sum())],
                                "events": [int(parts["events"].sum())]})  # fmt: skip
-        done[(variant, r)] = self._kept(summarised(loaded.scenario, merged, r, timing))
+        region = region_world(loaded)  # light: townships and grid, for the costs
+        officers = len(merged["officers"])
+        done[(variant, r)] = self._kept(
+            summarised(loaded.scenario, merged, r, timing, region, officers)
+        )
 
     def _kept(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         return tables if self.keep is None else {k: tables[k] for k in self.keep if k in tables}

@@ -63,11 +63,10 @@ def partition_blocker(loaded: LoadedScenario) -> str | None:
             f"enforcement.shortfall_policy {sc.enforcement.shortfall_policy!r} lends "
             "officers across units, so counties cannot run apart"
         )
-    if sc.ranking is not None or sc.deterrence is not None:
-        which = "ranking" if sc.ranking is not None else "deterrence"
-        return f"{which}: the monthly step decides over every township at once"
-    if sc.costs is not None:
-        return "costs: the cost indicator sums the whole region's staff"
+    if sc.ranking is not None and sc.ranking.scope != "county":
+        return (
+            f"ranking.scope {sc.ranking.scope!r} ranks townships across counties; use scope county"
+        )
     return None
 
 
@@ -220,9 +219,11 @@ def part_tables(spec: PartSpec) -> dict[str, pd.DataFrame]:
     mine = drawn.select(local)
     rec = simulate(world, seed, spec.replication, time_limit_s=opt.max_run_seconds, upfront=mine)
     sc = world.scenario
+    # the batch's own incident numbers (ids are the region's, sorted; deterred ones dropped)
+    local_ids = np.searchsorted(mine.incidents.ident, rec.incidents["incident_id"].to_numpy())
     if opt.audit:
         audit_records(  # in the batch's own numbering, which its assignments use
-            rec.incidents.assign(incident_id=np.arange(len(rec.incidents), dtype=np.int64)),
+            rec.incidents.assign(incident_id=local_ids),
             rec.officers,
             rec.assignments,
             shortfall_policy=sc.enforcement.shortfall_policy,
@@ -236,6 +237,7 @@ def part_tables(spec: PartSpec) -> dict[str, pd.DataFrame]:
         "officers": rec.officers,
         "assignments": rec.assignments,
         "grid": rec.grid,
+        **({"months": rec.months} if rec.months is not None else {}),
     })  # fmt: skip
     tables.update(
         {
@@ -272,7 +274,7 @@ def with_county_codes(
     codes = county_codes(loaded)
     county_of = {t.township: t.county for t in loaded.townships}
     out = dict(tables)
-    for name in ("incidents", "officers", "grid"):
+    for name in ("incidents", "officers", "grid", "months"):
         if name in out:
             out[name] = out[name].assign(county_code=out[name]["county"].astype(str).map(codes))
     if "inspections" in out:
@@ -305,7 +307,8 @@ def execute_part(spec: PartSpec) -> PartOutcome:
         tables = part_tables(spec)
         if store is not None:  # assignments only by county: never read back whole
             records = {k: tables[k] for k in RECORD_TABLES} if spec.datasets else None
-            RunStore(store).save(spec.key, {k: tables[k] for k in PART_TABLES}, records)
+            kept = {k: tables[k] for k in (*PART_TABLES, "months") if k in tables}
+            RunStore(store).save(spec.key, kept, records)
         if not spec.keep_assignments:
             tables = {k: v for k, v in tables.items() if k != "assignments"}
         return PartOutcome(spec.variant, spec.replication, spec.batch, tables)
@@ -363,6 +366,10 @@ def merge_parts(
     if ass is not None:
         officer_pos = {o: k for k, o in enumerate(out["officers"]["officer"])}
         out["assignments"] = _sorted(ass, ass["officer"].map(officer_pos).to_numpy())
+    months = joined("months")
+    if months is not None:  # month by month, each month's townships in the region's order
+        order = months["month"].to_numpy() * len(towns) + months["township"].cat.codes.to_numpy()
+        out["months"] = _sorted(months, order)
     timing = pd.concat([p["timing"] for p in parts], ignore_index=True)
     out["timing"] = timing
     return out

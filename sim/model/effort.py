@@ -18,27 +18,29 @@ times, hand-over delays, the grid officer's settling): the first channel still w
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..registry import CHANNELS
 from ..world.build import World
 from .channels import PatrolChannel
 from .incidents import Incidents
-from .streams import Streams
+
+if TYPE_CHECKING:
+    from .upfront import MonthlyDraws
 
 
 class PatrolSearch:
     """Per incident: the patrol's search mass, what of it is spent, and whether its
     township's effort has ever left 1 since it started."""
 
-    def __init__(
-        self, world: World, inc: Incidents, streams: Streams, found_at: np.ndarray,
-        delays: np.ndarray,
-    ) -> None:  # fmt: skip
+    def __init__(self, world: World, inc: Incidents, drawn: MonthlyDraws) -> None:
         self.world, self.inc = world, inc
-        self.mass = PatrolChannel.work_hours(world, inc, streams)
-        self.willing, self.settle_hours = PatrolChannel.settle_draws(world, inc, streams)
-        self.found_at, self.delays = found_at, delays
+        # the patrol's own draws (``PatrolChannel.work_hours``, ``settle_draws``) and every
+        # channel's find times and hand-overs, made up front with discovery
+        self.mass, self.willing, self.settle_hours = drawn.mass, drawn.willing, drawn.settle_hours
+        self.found_at, self.delays = drawn.found_at, drawn.delays
         self.spent = np.zeros(len(inc))
         self.touched = np.zeros(len(inc), dtype=bool)
         self.patrol = CHANNELS.index(PatrolChannel.name)

@@ -40,6 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,9 @@ from .incidents import Incidents
 from .interference import SOFTENED
 from .jobs import Jobs
 from .streams import Streams
+
+if TYPE_CHECKING:
+    from .upfront import MonthlyDraws
 
 
 def ranking_on(world: World) -> bool:
@@ -95,7 +99,7 @@ class Monthly:
 
     def __init__(
         self, env: simpy.Environment, world: World, inc: Incidents, jobs: Jobs,
-        streams: Streams, discovery: object, report_moved: Callable[[int], None],
+        streams: Streams, drawn: MonthlyDraws, report_moved: Callable[[int], None],
     ) -> None:  # fmt: skip
         self.env, self.world, self.inc, self.jobs = env, world, inc, jobs
         self.report_moved = report_moved
@@ -104,12 +108,11 @@ class Monthly:
         self.effort = np.ones(n_town)  # in the current month
         self.rate = np.ones(n_town)
         self.version = np.zeros(n, dtype=np.int64)  # 0: the up-front report is current
-        measure = world.scenario.deterrence is not None
-        self.u = streams.rng("incidents.deterrence").random(n) if measure else None
-        found_at = getattr(discovery, "found_at", None)  # only the channel model has patrols
+        # drawn up front, over the whole region when this is one batch of it
+        self.u = drawn.deterrence_u
         self.search = None
-        if ranking_on(world) and found_at is not None:
-            self.search = PatrolSearch(world, inc, streams, found_at, discovery.delays)
+        if drawn.found_at is not None:  # the ranking feeds back, and patrols find
+            self.search = PatrolSearch(world, inc, drawn)
         self.rows: list[dict] = []
 
     def start(self) -> None:

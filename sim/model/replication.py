@@ -79,8 +79,9 @@ def simulate(
     monthly = None
     if monthly_measured(world):
         monthly = Monthly(
-            env, world, incidents, enforcement.jobs, streams, discovery, enforcement.report_moved
-        )
+            env, world, incidents, enforcement.jobs, streams, upfront.monthly,
+            enforcement.report_moved,
+        )  # fmt: skip
         enforcement.skip = monthly.skip
         monthly.start()
     events = _run(env, sc.horizon_hours, time_limit_s)

@@ -19,14 +19,19 @@ HOURS_PER_YEAR = 24 * 365.0
 CITIZEN_CHANNEL = "citizen"
 
 
-def cost_breakdown(world: World, incidents: pd.DataFrame) -> dict[str, float]:
+def cost_breakdown(
+    world: World, incidents: pd.DataFrame, officers: int | None = None
+) -> dict[str, float]:
     """Yuan a year by item (``officers``, ``part_time_grid``, ``full_time_grid``,
-    ``monitoring_points``, ``rewards``) and their ``total``; the world must have costs."""
+    ``monitoring_points``, ``rewards``) and their ``total``; the world must have costs.
+    ``officers``: the head count, when ``world`` holds no units (a partitioned run's
+    region: its batches' officers are counted from their records)."""
     sc = world.scenario
     costs: Costs | None = sc.costs
     assert costs is not None, "no costs block in the scenario"
     grid = world.grid
-    officers = sum(u.officers for u in world.units)
+    if officers is None:
+        officers = sum(u.officers for u in world.units)
     points = float(np.sum(grid.sensor_covered)) * costs.monitoring_points_per_township
     years = (sc.horizon_hours - sc.warmup_hours) / HOURS_PER_YEAR
     kept = incidents[~incidents["in_warmup"].to_numpy(dtype=bool)]
@@ -47,13 +52,15 @@ def cost_breakdown(world: World, incidents: pd.DataFrame) -> dict[str, float]:
     return out
 
 
-def cost_rows(world: World, incidents: pd.DataFrame, replication: int) -> pd.DataFrame:
+def cost_rows(
+    world: World, incidents: pd.DataFrame, replication: int, officers: int | None = None
+) -> pd.DataFrame:
     """The indicator rows of one replication (scope ``all``), in ``summary``'s columns;
     empty when the scenario has no costs."""
     cols = ["scope", "group", "indicator", "value", "replication"]
     if world.scenario.costs is None:
         return pd.DataFrame(columns=cols)
-    total = cost_breakdown(world, incidents)["total"]
+    total = cost_breakdown(world, incidents, officers)["total"]
     return pd.DataFrame(
         [["all", "all", "annual_cost_yuan", total, replication]], columns=cols
     ).astype({"scope": "str", "group": "str", "indicator": "str"})
