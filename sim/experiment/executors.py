@@ -68,6 +68,8 @@ class Processes:
         if exc_type is not None:  # Ctrl-C or an error: stop the runs, do not wait for them
             for process in list(getattr(self._pool, "_processes", {}).values()):
                 process.terminate()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            return
         self._pool.shutdown(cancel_futures=True)
 
     def imap_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
