@@ -339,6 +339,10 @@ def merge_parts(
     unit_names = list(units.sort_values("_key", kind="stable")["unit"])
     unit_pos = {u: k for k, u in enumerate(unit_names)}
     cats = {"township": towns, "county": list(sc.counties), "unit": unit_names}
+    # each column's region-wide categories once (validating 43,000 names per batch and
+    # table was most of the country's merge), and where each name sits in them
+    dtypes = {col: pd.CategoricalDtype(values) for col, values in cats.items()}
+    where = {col: {v: k for k, v in enumerate(values)} for col, values in cats.items()}
 
     def joined(name: str) -> pd.DataFrame | None:
         frames = [p[name] for p in parts if name in p]
@@ -347,9 +351,13 @@ def merge_parts(
         fixed = []
         for df in frames:
             df = df.copy()
-            for col, values in cats.items():
+            for col, dtype in dtypes.items():
                 if col in df and isinstance(df[col].dtype, pd.CategoricalDtype):
-                    df[col] = df[col].cat.set_categories(values)
+                    old = df[col].cat
+                    # a code of -1 (missing) reads the last entry, which is -1 too
+                    remap = np.array([where[col][c] for c in old.categories] + [-1])
+                    codes = remap[old.codes.to_numpy()]
+                    df[col] = pd.Categorical.from_codes(codes, dtype=dtype)
             fixed.append(df)
         return pd.concat(fixed, ignore_index=True)
 
