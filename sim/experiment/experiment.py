@@ -111,12 +111,13 @@ def summarised(
     tables: dict[str, pd.DataFrame],
     replication: int,
     timing: pd.DataFrame,
-    world: World,
+    world: World | None,
     officers: int | None = None,
 ) -> dict[str, pd.DataFrame]:
     """A replication's record tables with its indicators (``summary``) and ``timing``: of
     one run, or of the merged batches of a partitioned one (``world`` is then the region's,
-    without units, and ``officers`` their head count, for the cost indicator)."""
+    without units, and ``officers`` their head count; both only read for the cost
+    indicator)."""
     summary = summarise_replication(
         tables["incidents"],
         tables["inspections"],
@@ -126,6 +127,7 @@ def summarised(
         tables.get("months"),
     ).assign(replication=replication)
     if sc.costs is not None:  # only with a costs block (sim.stats.costs)
+        assert world is not None, "the cost indicator needs the world's grid"
         costs = cost_rows(world, tables["incidents"], replication, officers)
         summary = pd.concat([summary, costs], ignore_index=True)
     out = dict(tables)
@@ -205,6 +207,8 @@ class Batch:
                 raise v.loaded.locate(err) from None
         seed = options.seed
         self._keys = {v.name: _hashable(_resolved(v.loaded, seed, 0), v.loaded) for v in variants}
+        # what a worker's caches of a batched variant's region draws and worlds are keyed by
+        self._scenario_keys = {v: run_key(self._keys[v], seed, -1) for v in self.batches}
         self.parts: dict[tuple[str, int], dict[int, dict[str, pd.DataFrame]]] = {}
         # every batch's run-store key, by (variant, replication), in batch order
         self.part_keys: dict[tuple[str, int], list[str]] = {}
@@ -255,7 +259,7 @@ class Batch:
         """The batches of replication ``r`` not yet run (stored ones are loaded)."""
         seed = self.options.seed
         assert seed is not None
-        scenario_key = run_key(self._keys[v.name], seed, -1)
+        scenario_key = self._scenario_keys[v.name]
         whole = run_key(self._keys[v.name], seed, r)  # hashed once: the region is large
         keep_assignments = self.store is None and (self.keep is None or "assignments" in self.keep)
         datasets = self.store is not None and self.keep is None
@@ -285,10 +289,10 @@ class Batch:
         parts = merged.pop("timing")
         timing = pd.DataFrame({"replication": [r], "wall_s": [float(parts["wall_s"].sum())],
                                "events": [int(parts["events"].sum())]})  # fmt: skip
-        region = region_world(loaded)  # light: townships and grid, for the costs
-        officers = len(merged["officers"])
+        sc = loaded.scenario
+        region = region_world(loaded) if sc.costs is not None else None  # its grid: costs
         done[(variant, r)] = self._kept(
-            summarised(loaded.scenario, merged, r, timing, region, officers)
+            summarised(sc, merged, r, timing, region, len(merged["officers"]))
         )
 
     def _kept(self, tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

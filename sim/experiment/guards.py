@@ -168,6 +168,11 @@ def check_size(world: World, force: bool) -> SizeEstimate:
     return est
 
 
+def matrix_mib(points: float) -> float:
+    """MiB alive while the distance matrix over ``points`` points is built."""
+    return points * points * 8 * MATRIX_COPIES / 2**20
+
+
 def check_inputs(loaded: LoadedScenario, force: bool, batches: int = 1) -> None:
     """Before the world is built: officers (one entry per officer) and points (an n x n
     distance matrix), the two quantities it allocates by; with the replication cut into
@@ -192,7 +197,7 @@ def check_inputs(loaded: LoadedScenario, force: bool, batches: int = 1) -> None:
             f"{FORCE if most > MAX_OFFICERS else hint}",
         )
     points = (len(loaded.townships) + len(sc.units) + len(sc.counties)) / batches
-    mib = points * points * 8 * MATRIX_COPIES / 2**20
+    mib = matrix_mib(points)
     if mib > MAX_WORLD_MIB:
         where = "" if batches == 1 else f" in each of {batches} batches"
         raise ScenarioError(

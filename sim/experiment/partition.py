@@ -35,12 +35,12 @@ from ..scenario import LoadedScenario
 from ..world import World, build_world
 from ..world.build import region_world
 from .guards import (
-    MATRIX_COPIES,
     MAX_EVENTS,
     MAX_RECORD_MIB,
     SizeEstimate,
     check_size,
     estimate_size,
+    matrix_mib,
 )
 from .options import RunOptions
 from .store import RunStore
@@ -131,7 +131,7 @@ def partition_estimate(loaded: LoadedScenario, batches: int, force: bool) -> Siz
     each = replace(
         est,
         record_mib=est.record_mib / batches,
-        world_mib=points * points * 8 * MATRIX_COPIES / 2**20,
+        world_mib=matrix_mib(points),
     )
     if not force and (est.events / batches > MAX_EVENTS or each.record_mib > MAX_RECORD_MIB):
         raise ScenarioError(

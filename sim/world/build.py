@@ -99,7 +99,7 @@ def build_world(
     if counties is not None:
         keep = set(counties)
         mine = np.array([t.county in keep for t in loaded.townships])
-        grid = (region_grid or build_grid(loaded)).take(mine)
+        grid = (build_grid(loaded) if region_grid is None else region_grid).take(mine)
         specs = {n: u for n, u in specs.items() if _unit_counties(u, county_of) & keep}
         # every look-up below is within a county: the batch's rows are enough
         towns = tuple(t for t in loaded.townships if t.county in keep)
@@ -151,7 +151,8 @@ def build_world(
     road_km = np.maximum(road * sc.travel.circuity_factor, sc.travel.min_trip_km)
     base_points = np.array([d[4] for d in drafts])
     aid_km = sc.enforcement.mutual_aid.max_km
-    grid = grid or build_grid(loaded)
+    if grid is None:
+        grid = build_grid(loaded)
     strength = grid.source_hours_per_grid_week()
     shift = sc.enforcement.burden_shifting
 
@@ -205,15 +206,9 @@ def build_world(
             )
         )
     unit_index = {u.name: i for i, u in enumerate(units)}
-    county_index = {c: i for i, c in enumerate(sc.counties)}
+    region = _township_fields(sc, towns)
     return World(
-        scenario=sc,
-        township_names=names,
-        township_county=np.array([county_index[t.county] for t in towns], dtype=np.int64),
-        township_weight=np.array([t.weight for t in towns]),
-        township_lat=all_lat[: len(names)],
-        township_lon=all_lon[: len(names)],
-        county_names=tuple(sc.counties),
+        **region,
         units=tuple(units),
         unit_of_township=np.array([unit_index[covered_by[n]] for n in names], dtype=np.int64),
         road_km=road_km,
@@ -221,7 +216,7 @@ def build_world(
         rota=rota,
         demand=_township_demand(
             sc,
-            np.array([t.weight for t in towns]),
+            region["township_weight"],
             strength[: len(names)],
             [units[unit_index[covered_by[n]]].model for n in names],
         ),
@@ -311,23 +306,29 @@ def _cached_units(county: str, towns: tuple, bureau: tuple, model: str, officers
 def region_world(loaded: LoadedScenario) -> World:
     """The whole region's townships and grid, without units or distances: what the draws
     made before a run need (``sim.model.upfront``), cheap even for the whole country."""
-    sc = loaded.scenario
     towns = loaded.townships
-    county_index = {c: i for i, c in enumerate(sc.counties)}
-    weight = np.array([t.weight for t in towns])
     return World(
-        scenario=sc,
-        township_names=tuple(t.township for t in towns),
-        township_county=np.array([county_index[t.county] for t in towns], dtype=np.int64),
-        township_weight=weight,
-        township_lat=np.array([t.lat_deg for t in towns]),
-        township_lon=np.array([t.lon_deg for t in towns]),
-        county_names=tuple(sc.counties),
+        **_township_fields(loaded.scenario, towns),
         units=(),
         unit_of_township=np.full(len(towns), -1, dtype=np.int64),
         road_km=np.zeros((0, 0)),
         grid=build_grid(loaded),
     )
+
+
+def _township_fields(sc: Scenario, towns) -> dict:
+    """A world's per-township fields, from the region table's rows; county indices are
+    the scenario's (the same in a batch of counties as in the whole region)."""
+    county_index = {c: i for i, c in enumerate(sc.counties)}
+    return {
+        "scenario": sc,
+        "township_names": tuple(t.township for t in towns),
+        "township_county": np.array([county_index[t.county] for t in towns], dtype=np.int64),
+        "township_weight": np.array([t.weight for t in towns]),
+        "township_lat": np.array([t.lat_deg for t in towns]),
+        "township_lon": np.array([t.lon_deg for t in towns]),
+        "county_names": tuple(sc.counties),
+    }
 
 
 def _unit_counties(unit: Unit, county_of: dict[str, str]) -> set[str]:
