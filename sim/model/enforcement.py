@@ -9,7 +9,8 @@ the job columns (``jobs.Jobs``), hours booked by ``Officer.book``, and the partn
 clock kept with each unit's free officers (``partner_wait.FreeOfficers``).
 
 The handlers run tens of thousands of times a simulated year, so they work on plain
-Python lists and floats and chain ``simpy.Timeout`` callbacks rather than processes;
+Python lists and floats and schedule plain calls on the model's clock (``clock.Clock``)
+rather than processes;
 ``tests/test_backtest.py`` pins every table to the bit and ``benchmarks/run.py`` times
 them (see benchmarks/README.md before adding a call to a per-event path).
 """
@@ -20,11 +21,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
-import simpy
-from simpy import Timeout
 
 from ..world.build import World
 from ..world.duty import DutyCalendar
+from .clock import Clock
 from .diverted import diverted_tasks
 from .finds import draw_finds
 from .incidents import Incidents
@@ -72,7 +72,7 @@ class EnforcementUnits:
 
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Clock,
         world: World,
         incidents: Incidents,
         inspections: PlannedInspections,
@@ -157,7 +157,7 @@ class EnforcementUnits:
     def _report_now(self, i: int) -> None:
         held = self.held_h
         if held is not None and held[i] > 0:
-            self.env.timeout(held[i]).callbacks.append(lambda e: self._queue(i, e.env.now))
+            self.env.call_in(held[i], self._queue_now, i)
         else:
             self._queue(i, self.env.now)
 
@@ -177,6 +177,12 @@ class EnforcementUnits:
         jobs.onsite_l = soften(jobs.onsite_l, drawn.kind, factor)
         return drawn.held_h
 
+    def _queue_now(self, job: int) -> None:
+        self._queue(job, self.env.now)
+
+    def _dispatch_now(self, u: int) -> None:
+        self._dispatch(u, self.env.now)
+
     def _queue(self, job: int, now: float) -> None:
         """1. The job waits in its unit's queue (its partner-wait clock reading noted)."""
         jobs = self.jobs
@@ -187,9 +193,7 @@ class EnforcementUnits:
         self.queues[u].push(job, klass, jobs.severity_l[job], now)
         if self.crosses_units and self.aid_after_h > 0 and klass == INCIDENT:
             # look again once the report has waited long enough to be lent a team
-            self.env.timeout(self.aid_after_h).callbacks.append(
-                lambda e: self._dispatch(u, e.env.now)
-            )
+            self.env.call_in(self.aid_after_h, self._dispatch_now, u)
         self._dispatch(u, now)
 
     def _dispatch(self, u: int, now: float) -> None:
@@ -275,10 +279,8 @@ class EnforcementUnits:
         if callout:
             self._called_out(team, flags, now)
         if self.finds is not None and kind == INSPECTION_JOB:
-            Timeout(self.env, done - now).callbacks.append(lambda _e: self._inspected(town))
-        Timeout(self.env, written - now).callbacks.append(
-            lambda _e: self._paperwork_done(team, town)
-        )
+            self.env.call_in(done - now, self._inspected, town)
+        self.env.call_in(written - now, self._paperwork_done, (team, town))
 
     def _inspected(self, town: int) -> None:
         """3a. A planned inspection's time on site ends: what it found is reported now."""
@@ -298,9 +300,10 @@ class EnforcementUnits:
             rng = self.callout_rngs[u] = self.streams.rng(f"enforcement.callout.{unit.name}")
         return float(unit.duty.on_call.callout_delay_hours.sample(rng, 1)[0])
 
-    def _paperwork_done(self, team: list[Officer], town: int) -> None:
+    def _paperwork_done(self, sent: tuple[list[Officer], int]) -> None:
         """4. With chaining the officers are free on site, and their units may send them
         straight on; whoever is not sent heads back to base."""
+        team, town = sent
         now = self.env.now
         if self.chaining:
             for o in team:
@@ -330,7 +333,7 @@ class EnforcementUnits:
             for o in group:
                 o.book(now, end, end, end, TRAVEL, TRAVEL, window)  # all travel
                 log((o.id, RETURN, -1, now, end, False))
-            Timeout(self.env, back).callbacks.append(lambda _e, g=group: self._home(g))
+            self.env.call_in(back, self._home, group)
 
     def _home(self, group: list[Officer]) -> None:
         """5. Back at base: free again, and their units (with mutual aid, any unit) may
@@ -413,10 +416,9 @@ class EnforcementUnits:
         end = now + hours
         o.book(now, now, end, end, DIVERTED_WORK, DIVERTED_WORK, self.window)
         self.assignments.extend((o.id, DIVERTED, -1, now, end, False))
-        Timeout(self.env, hours, o).callbacks.append(self._diverted_done)
+        self.env.call_in(hours, self._diverted_done, o)
 
-    def _diverted_done(self, event: simpy.Event) -> None:
-        o: Officer = event.value
+    def _diverted_done(self, o: Officer) -> None:
         now = self.env.now
         self._back_at_base(o, now)
         self._after_release((o.unit,), now)
@@ -461,18 +463,16 @@ class EnforcementUnits:
         ties are broken as before; but chained by callbacks, without resuming a generator
         per event. A generator only to start the chain at the moment the loop would have.
         """
-        env, n, k = self.env, len(times), 0
+        env, n = self.env, len(times)
 
-        def fire(_event: simpy.Event) -> None:
-            nonlocal k
+        def fire(k: int) -> None:
             now = env.now
             handle(k, now)
-            k += 1
-            if k < n:
-                Timeout(env, times[k] - now).callbacks.append(fire)
+            if k + 1 < n:
+                env.call_in(times[k + 1] - now, fire, k + 1)
 
         if times:
-            Timeout(env, times[0] - env.now).callbacks.append(fire)
+            env.call_in(times[0] - env.now, fire, 0)
         return
         yield  # a generator: started by env.process, like the loop it replaces
 

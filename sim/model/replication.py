@@ -7,14 +7,13 @@ YAML or how replications are spread over processes.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import pandas as pd
-import simpy
 
 from ..world.build import World
 from .channels import ChannelDiscovery
+from .clock import Clock, RunTimeout
 from .discovery import DelayDiscovery, DiscoveryModel, deliver
 from .diverted import township_demand_columns
 from .enforcement import EnforcementUnits
@@ -50,10 +49,6 @@ DISCOVERY_MODELS = {
 }
 
 
-class RunTimeout(RuntimeError):
-    """A replication ran past its wall-clock limit."""
-
-
 def simulate(
     world: World,
     seed: int,
@@ -67,7 +62,7 @@ def simulate(
     counties and they were drawn over the region (``Upfront.select``)."""
     sc = world.scenario
     streams = Streams(seed, replication)
-    env = simpy.Environment()
+    env = Clock()
     if discovery is None:
         discovery = DISCOVERY_MODELS[sc.discovery.model](world)
     if upfront is None:
@@ -84,7 +79,7 @@ def simulate(
         )  # fmt: skip
         enforcement.skip = monthly.skip
         monthly.start()
-    events = _run(env, sc.horizon_hours, time_limit_s)
+    events = env.run_until(sc.horizon_hours, time_limit_s)
     enforcement.finish()
     table = incident_table(world, incidents, enforcement.jobs, replication)
     if monthly is not None:  # deterred incidents never happened (the others keep their id)
@@ -105,16 +100,4 @@ def simulate(
     return rec
 
 
-def _run(env: simpy.Environment, until: float, time_limit_s: float | None) -> int:
-    """Step the environment to ``until``, counting events (for benchmarks and guards) and
-    looking at the clock every 10,000 events when there is a wall-clock limit."""
-    count = 0
-    deadline = None if time_limit_s is None else time.perf_counter() + time_limit_s
-    while env.peek() < until:
-        env.step()
-        count += 1
-        if deadline is not None and count % 10_000 == 0 and time.perf_counter() > deadline:
-            raise RunTimeout(
-                f"stopped after {time_limit_s:g} s at simulated hour {env.now:.0f} of {until:.0f}"
-            )
-    return count
+__all__ = ["Records", "RunTimeout", "simulate"]

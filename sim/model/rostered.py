@@ -21,11 +21,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import simpy
-from simpy import Timeout
-
 from ..world.build import World
 from ..world.duty import WEEK_H
+from .clock import Clock
 from .enforcement import EnforcementUnits
 from .incidents import Incidents
 from .inspections import PlannedInspections
@@ -39,7 +37,7 @@ if TYPE_CHECKING:
 class RosteredUnits(EnforcementUnits):
     def __init__(
         self,
-        env: simpy.Environment,
+        env: Clock,
         world: World,
         incidents: Incidents,
         inspections: PlannedInspections,
@@ -161,14 +159,13 @@ class RosteredUnits(EnforcementUnits):
         if o.rest_until == math.inf:
             rest = o.duty.rest_after_callout_hours  # type: ignore[union-attr]
             o.rest_until = now + rest
-            Timeout(self.env, rest, o).callbacks.append(self._rested)
+            self.env.call_in(rest, self._rested, o)
         o.loc = o.home
         self.free[o.unit].give(o, now)
         if o.pending and o.rest_until <= now and o.calendar.on_duty(now):
             self._start_diverted(o, now)
 
-    def _rested(self, event: simpy.Event) -> None:
-        o: Officer = event.value
+    def _rested(self, o: Officer) -> None:
         now = self.env.now
         if o.free and o.pending and o.calendar.on_duty(now):
             self._start_diverted(o, now)
