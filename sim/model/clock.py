@@ -34,6 +34,12 @@ class Clock(simpy.Environment):
         very order among ties, that ``Timeout(self, delay)`` with it as callback would."""
         heappush(self._queue, (self._now + delay, NORMAL, next(self._eid), (handler, arg)))
 
+    def call_at(self, at: float, handler: Callable[[Any], None], arg: Any = None) -> None:
+        """Call ``handler(arg)`` at time ``at`` (not before now), numbered now: for a call
+        whose time was worked out ahead, as the ``Timeout`` scheduled later would have
+        computed it, so the float is the same."""
+        heappush(self._queue, (at, NORMAL, next(self._eid), (handler, arg)))
+
     def run_until(self, until: float, time_limit_s: float | None = None) -> int:
         """Step to ``until`` (events at ``until`` or later are not run), counting events
         (for benchmarks and guards) and looking at the wall clock every 10,000 events when

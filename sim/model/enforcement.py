@@ -2,11 +2,12 @@
 
 A team is acquired all at once — no officer is held idle while a partner is awaited —
 from the free officers nearest the job. Once a team is sent its whole job is known
-(call-out, travel, on site, paperwork, the way back), so a job costs two SimPy events:
-the end of its paperwork (where, with chaining, the team may be sent straight on) and
-its return to base, when its officers are free again. Times are written straight into
-the job columns (``jobs.Jobs``), hours booked by ``Officer.book``, and the partner-wait
-clock kept with each unit's free officers (``partner_wait.FreeOfficers``).
+(call-out, travel, on site, paperwork, the way back), so a job costs one event, its
+return to base, when its officers are free again — two with chaining, where the end of
+its paperwork is an event too (the team may be sent straight on from the site). Times
+are written straight into the job columns (``jobs.Jobs``), hours booked by
+``Officer.book``, and the partner-wait clock kept with each unit's free officers
+(``partner_wait.FreeOfficers``).
 
 The handlers run tens of thousands of times a simulated year, so they work on plain
 Python lists and floats and schedule plain calls on the model's clock (``clock.Clock``)
@@ -63,7 +64,7 @@ class EnforcementUnits:
     3. ``_send``: the team sets out — after a call-out delay when off duty — travels,
        works on site and writes up; all of it is known now, so recorded and booked now;
     4. ``_paperwork_done``: with chaining the officers are free on site for their units'
-       next jobs; the rest ``_return_to_base``;
+       next jobs; the rest ``_return_to_base`` (without chaining, booked when sent);
     5. ``_home``: ``_back_at_base``, free again, to their own diverted work first.
 
     Officers also do diverted work (``_divert``, ``_start_diverted``), which comes before
@@ -280,7 +281,10 @@ class EnforcementUnits:
             self._called_out(team, flags, now)
         if self.finds is not None and kind == INSPECTION_JOB:
             self.env.call_in(done - now, self._inspected, town)
-        self.env.call_in(written - now, self._paperwork_done, (team, town))
+        if self.chaining:
+            self.env.call_in(written - now, self._paperwork_done, (team, town))
+        else:  # nobody is sent on from the site: the way back is known now, booked now
+            self._return_to_base(team, town, now + (written - now))  # as the clock adds
 
     def _inspected(self, town: int) -> None:
         """3a. A planned inspection's time on site ends: what it found is reported now."""
@@ -333,7 +337,7 @@ class EnforcementUnits:
             for o in group:
                 o.book(now, end, end, end, TRAVEL, TRAVEL, window)  # all travel
                 log((o.id, RETURN, -1, now, end, False))
-            self.env.call_in(back, self._home, group)
+            self.env.call_at(end, self._home, group)
 
     def _home(self, group: list[Officer]) -> None:
         """5. Back at base: free again, and their units (with mutual aid, any unit) may

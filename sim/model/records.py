@@ -181,10 +181,10 @@ def _busy_hours(officers: list[Officer]) -> list[tuple[float, float]]:
 
 
 def assignment_table(log: list, replication: int) -> pd.DataFrame:
-    """``EnforcementUnits.assignments`` as a table: the log is flat, six items per piece of
-    work (officer id, kind index, job, start_h, end_h, callout), so each column is one slice
-    (a frame from tens of thousands of tuples, then a categorical from strings, was a
-    tenth of a whole-city run)."""
+    """``EnforcementUnits.assignments`` as a table, in order of start: the log is flat, six
+    items per piece of work (officer id, kind index, job, start_h, end_h, callout), so each
+    column is one slice (a frame from tens of thousands of tuples, then a categorical from
+    strings, was a tenth of a whole-city run)."""
     kinds = list(ASSIGNMENT_KINDS)
     if not log:
         names = ["officer", "kind", "job", "start_h", "end_h", "callout"]
@@ -192,17 +192,27 @@ def assignment_table(log: list, replication: int) -> pd.DataFrame:
         df["kind"] = pd.Categorical(df["kind"], categories=kinds)
         return df.assign(replication=replication)
     n = len(log) // 6
+    officer = pa.array(log[0::6], type=pa.large_string())
+    kind = np.fromiter(log[1::6], np.int64, n)
+    job = np.fromiter(log[2::6], np.int64, n)
+    start = np.fromiter(log[3::6], float, n)
+    end = np.fromiter(log[4::6], float, n)
+    callout = np.fromiter(log[5::6], bool, n)
+    if n > 1 and (start[1:] < start[:-1]).any():
+        # a way back is logged when the team is sent, ahead of work starting before it:
+        # rows in order of start, each moment's rows in the order they were logged
+        order = np.argsort(start, kind="stable")
+        officer = officer.take(pa.array(order))
+        kind, job, start, end, callout = (c[order] for c in (kind, job, start, end, callout))
     return pd.DataFrame(
         {
             # through Arrow: the text column pandas would infer, in half the time
-            "officer": pd.array(pa.array(log[0::6], type=pa.large_string()), dtype="str"),
-            "kind": pd.Categorical.from_codes(
-                np.fromiter(log[1::6], np.int64, n), categories=kinds
-            ),
-            "job": np.fromiter(log[2::6], np.int64, n),
-            "start_h": np.fromiter(log[3::6], float, n),
-            "end_h": np.fromiter(log[4::6], float, n),
-            "callout": np.fromiter(log[5::6], bool, n),
+            "officer": pd.array(officer, dtype="str"),
+            "kind": pd.Categorical.from_codes(kind, categories=kinds),
+            "job": job,
+            "start_h": start,
+            "end_h": end,
+            "callout": callout,
             "replication": replication,
         }
     )
