@@ -335,7 +335,7 @@ class EnforcementUnits:
             back = km(town, home) / speed
             end = now + back
             for o in group:
-                o.book(now, end, end, end, TRAVEL, TRAVEL, window)  # all travel
+                o.book_all(now, end, TRAVEL, window)
                 log((o.id, RETURN, -1, now, end, False))
             self.env.call_at(end, self._home, group)
 
@@ -418,7 +418,7 @@ class EnforcementUnits:
         self.free[o.unit].take(o, now)
         hours = o.pending.pop(0)
         end = now + hours
-        o.book(now, now, end, end, DIVERTED_WORK, DIVERTED_WORK, self.window)
+        o.book_all(now, end, DIVERTED_WORK, self.window)
         self.assignments.extend((o.id, DIVERTED, -1, now, end, False))
         self.env.call_in(hours, self._diverted_done, o)
 
