@@ -42,8 +42,8 @@ class Clock(simpy.Environment):
 
     def run_until(self, until: float, time_limit_s: float | None = None) -> int:
         """Step to ``until`` (events at ``until`` or later are not run), counting events
-        (for benchmarks and guards) and looking at the wall clock every 10,000 events when
-        there is a limit (``RunTimeout``)."""
+        (for benchmarks and guards) and looking at the wall clock every 1,000 events and
+        at the end when there is a limit (``RunTimeout``)."""
         queue = self._queue
         count = 0
         deadline = None if time_limit_s is None else time.perf_counter() + time_limit_s
@@ -60,9 +60,11 @@ class Clock(simpy.Environment):
                 if not event._ok and not hasattr(event, "_defused"):
                     failure = event._value  # crash as SimPy does: a copy, caused by it
                     raise type(failure)(*failure.args) from failure
-            if deadline is not None and count % 10_000 == 0 and time.perf_counter() > deadline:
+            if deadline is not None and count % 1_000 == 0 and time.perf_counter() > deadline:
                 raise RunTimeout(
                     f"stopped after {time_limit_s:g} s at simulated hour {self._now:.0f} of "
                     f"{until:.0f}"
                 )
+        if deadline is not None and time.perf_counter() > deadline:
+            raise RunTimeout(f"took more than {time_limit_s:g} s to simulated hour {until:.0f}")
         return count
