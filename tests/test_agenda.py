@@ -14,11 +14,10 @@ import copy
 
 import pandas as pd
 import pytest
+from helpers import example_raw, simulate_raw, stationed_offices
 
 from sim.model.agenda import DivertedAgenda
 from sim.model.enforcement import EnforcementUnits
-
-from helpers import example_raw, simulate_raw, stationed_offices
 
 TABLES = ("incidents", "inspections", "officers", "assignments", "grid")
 
