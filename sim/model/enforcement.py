@@ -25,7 +25,6 @@ import numpy as np
 
 from ..world.build import World
 from ..world.duty import DutyCalendar
-from .agenda import DivertedAgenda
 from .clock import Clock
 from .diverted import diverted_tasks
 from .finds import draw_finds
@@ -71,9 +70,6 @@ class EnforcementUnits:
     Officers also do diverted work (``_divert``, ``_start_diverted``), which comes before
     unit work whenever they are free and on duty.
     """
-
-    # no unit's dispatch reads another unit's officers (a rota's county teams do: False)
-    units_apart = True
 
     def __init__(
         self,
@@ -135,12 +131,7 @@ class EnforcementUnits:
             planned = inspections.planned_h.tolist()
             env.process(self._at_times(planned, lambda k, now: self._queue(offset + k, now)))
         release, self.task_officer, self.task_hours = diverted_tasks(world, self.officers, streams)
-        # diverted work played forward when a unit is looked at (``agenda``), unless units
-        # reach each other's officers: then one event per release and end
-        self.agenda: DivertedAgenda | None = None
-        if release and self.units_apart and not self.crosses_units:
-            self.agenda = DivertedAgenda(self, release)
-        elif release:
+        if release:
             env.process(self._at_times(release, self._divert))
 
     # --- a job's life --------------------------------------------------------------
@@ -197,8 +188,6 @@ class EnforcementUnits:
         """1. The job waits in its unit's queue (its partner-wait clock reading noted)."""
         jobs = self.jobs
         u = jobs.unit_l[job]
-        if self.agenda is not None:
-            self.agenda.catch_up(u, now)
         jobs.queued_h[job] = now
         jobs.log_at_queue[job] = self.free[u].tick(now)
         klass = INCIDENT if job < jobs.n_incidents else INSPECTION
@@ -211,16 +200,6 @@ class EnforcementUnits:
     def _dispatch(self, u: int, now: float) -> None:
         """2. Form teams for the unit's jobs, first in dispatch order first, until the
         shortfall policy cannot: the first job the unit may serve now blocks the rest."""
-        agenda = self.agenda
-        if agenda is None:
-            self._form_teams(u, now)
-        else:  # the unit as it is now; a job left waiting makes its next step an event
-            agenda.catch_up(u, now)
-            self._form_teams(u, now)
-            if self.queues[u].items:
-                agenda.waiting(u)
-
-    def _form_teams(self, u: int, now: float) -> None:
         queue = self.queues[u]
         if not queue.items:
             return
@@ -330,9 +309,6 @@ class EnforcementUnits:
         straight on; whoever is not sent heads back to base."""
         team, town = sent
         now = self.env.now
-        if self.agenda is not None:
-            for u in dict.fromkeys(o.unit for o in team):
-                self.agenda.catch_up(u, now)
         if self.chaining:
             for o in team:
                 self.free[o.unit].give(o, now)
@@ -367,9 +343,6 @@ class EnforcementUnits:
         """5. Back at base: free again, and their units (with mutual aid, any unit) may
         send them."""
         now = self.env.now
-        if self.agenda is not None:
-            for u in dict.fromkeys(o.unit for o in group):
-                self.agenda.catch_up(u, now)
         for o in group:
             self._back_at_base(o, now)
         if len(group) == 1:
@@ -447,10 +420,7 @@ class EnforcementUnits:
         end = now + hours
         o.book_all(now, end, DIVERTED_WORK, self.window)
         self.assignments.extend((o.id, DIVERTED, -1, now, end, False))
-        if self.agenda is None:
-            self.env.call_in(hours, self._diverted_done, o)
-        else:
-            self.agenda.started(o, end)  # as the clock adds: now + hours
+        self.env.call_in(hours, self._diverted_done, o)
 
     def _diverted_done(self, o: Officer) -> None:
         now = self.env.now
@@ -477,8 +447,6 @@ class EnforcementUnits:
             yield env.timeout(cal.next_start(env.now) - env.now)
             now = env.now
             for u in members:
-                if self.agenda is not None:
-                    self.agenda.catch_up(u, now)
                 for o in [o for o in self.free[u].officers if o.pending]:
                     self._start_diverted(o, now)
                 if self.queues[u].items:
@@ -519,8 +487,6 @@ class EnforcementUnits:
         in every job's partner wait and seal the job columns."""
         jobs = self.jobs
         now = self.env.now
-        if self.agenda is not None:  # the steps the events would still have made
-            now = max(now, self.agenda.finish(self.window[1]))
         for free, queue in zip(self.free, self.queues, strict=True):
             at = free.tick(now)
             for job in queue:

@@ -81,8 +81,6 @@ def simulate(
         monthly.start()
     events = env.run_until(sc.horizon_hours, time_limit_s)
     enforcement.finish()
-    if enforcement.agenda is not None:  # diverted work played off the event queue
-        events += enforcement.agenda.events_instead()
     table = incident_table(world, incidents, enforcement.jobs, replication)
     if monthly is not None:  # deterred incidents never happened (the others keep their id)
         table = table[~incidents.deterred].reset_index(drop=True)

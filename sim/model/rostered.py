@@ -35,8 +35,6 @@ if TYPE_CHECKING:
 
 
 class RosteredUnits(EnforcementUnits):
-    units_apart = False  # county duty and on-call teams serve several units
-
     def __init__(
         self,
         env: Clock,
