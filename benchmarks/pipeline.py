@@ -49,7 +49,7 @@ from sim.world import World, build_world
 HERE = Path(__file__).resolve().parent
 BASELINE = HERE.parent / "scenarios" / "jinhua" / "baseline.yaml"
 RECORD_BUILDERS = ("incident_table", "inspection_table", "officer_table", "assignment_table",
-                   "grid_table")  # fmt: skip
+                   "grid_table", "work_log", "book")  # fmt: skip
 STAGES = ("world", "model", "records", "audit", "statistics", "save")
 PIPELINE = ("model", "records", "audit", "statistics")  # run_tables, what issue 17 targets
 # The yardstick: bare SimPy doing as many events as the Jinhua baseline year stepped when

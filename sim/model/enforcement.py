@@ -5,15 +5,15 @@ from the free officers nearest the job. Once a team is sent its whole job is kno
 (call-out, travel, on site, paperwork, the way back), so a job costs one event, its
 return to base, when its officers are free again — two with chaining, where the end of
 its paperwork is an event too (the team may be sent straight on from the site). Times
-are written straight into the job columns (``jobs.Jobs``), hours booked by
-``Officer.book``, and the partner-wait clock kept with each unit's free officers
-(``partner_wait.FreeOfficers``).
+are written straight into the job columns (``jobs.Jobs``), every piece of officer work
+into one flat log (its hours are booked from it at the end: ``bookings``), and the
+partner-wait clock kept with each unit's free officers (``partner_wait.FreeOfficers``).
 
 The handlers run tens of thousands of times a simulated year, so they work on plain
 Python lists and floats and schedule plain calls on the model's clock (``clock.Clock``)
-rather than processes;
-``tests/test_backtest.py`` pins every table to the bit and ``benchmarks/run.py`` times
-them (see benchmarks/README.md before adding a call to a per-event path).
+rather than processes; ``tests/test_backtest.py`` pins every table to the bit and
+``benchmarks/run.py`` times them (see benchmarks/README.md before adding a call to a
+per-event path).
 """
 
 from __future__ import annotations
@@ -34,14 +34,9 @@ from .interference import draw_interference, soften
 from .jobs import Jobs
 from .officers import (
     DIVERTED,
-    DIVERTED_WORK,
     INCIDENT_JOB,
-    INSPECTING,
     INSPECTION_JOB,
-    ON_SITE,
-    PAPERWORK,
     RETURN,
-    TRAVEL,
     Officer,
 )
 from .partner_wait import FreeOfficers, partner_waits
@@ -106,9 +101,10 @@ class EnforcementUnits:
         # re-staffing one county leaves every other county's run exactly as it was
         self.streams = streams
         self.callout_rngs: dict[int, np.random.Generator] = {}
-        # every piece of officer work, flat, six items each: officer id, kind (index into
-        # ASSIGNMENT_KINDS), job (-1 for none), start, end, whether a call-out; see
-        # records.assignment_table
+        # every piece of officer work, flat, eight items each: officer (index), kind (index
+        # into ASSIGNMENT_KINDS), job (-1 for none), start, end, whether a call-out, arrival,
+        # end of the work; the tables and the officers' hours come from it at the end
+        # (bookings.WorkLog, records.assignment_table, records.officer_table)
         self.assignments: list = []
         # road km between points, read as Python floats (``km(a, b)``, no numpy scalars)
         self.km = world.road_km.item
@@ -243,9 +239,9 @@ class EnforcementUnits:
     ) -> None:
         """3. The team sets out (after a call-out delay if off duty), travels — each officer
         from where they are; work starts when the last arrives — works on site and writes
-        up. All of it is known now, so it is recorded and booked now, and one event marks
-        the end of the paperwork. ``called``: which officers are called out (default: all
-        of them if ``callout``)."""
+        up. All of it is known now, so it is recorded and logged now (the hours by activity
+        follow from the log's row: ``bookings``). ``called``: which officers are called out
+        (default: all of them if ``callout``)."""
         jobs, speed, km = self.jobs, self.speed_kmh, self.km
         town = jobs.town_l[job]
         depart = now + self._callout_delay(u) if callout else now
@@ -255,21 +251,18 @@ class EnforcementUnits:
         done = arrived + jobs.onsite_l[job]
         written = done + jobs.paperwork_l[job]
         if job < jobs.n_incidents:
-            kind, ident, on_site, after = INCIDENT_JOB, job, ON_SITE, PAPERWORK
+            kind, ident = INCIDENT_JOB, job
         else:  # an inspection: all its time on site and after counts as inspecting
             kind, ident = INSPECTION_JOB, job - jobs.n_incidents
-            on_site = after = INSPECTING
-        window, free, log = self.window, self.free, self.assignments.extend
+        free, log = self.free, self.assignments.extend
         borrowed = 0
         flags = called or (callout,) * len(team)
         for o, leg_km, flag in zip(team, legs_km, flags, strict=True):
             if o.unit != u:
                 borrowed += 1
             free[o.unit].take(o, now)
-            there = depart + leg_km / speed
-            o.book(now, there, done, written, on_site, after, window)
             o.loc = town
-            log((o.id, kind, ident, now, written, flag))
+            log((o.index, kind, ident, now, written, flag, depart + leg_km / speed, done))
         jobs.team_formed_h[job] = now
         jobs.arrived_h[job] = arrived
         jobs.done_h[job] = done
@@ -330,13 +323,12 @@ class EnforcementUnits:
                 break
         else:
             groups = [(home, team)]
-        km, speed, window, log = self.km, self.speed_kmh, self.window, self.assignments.extend
+        km, speed, log = self.km, self.speed_kmh, self.assignments.extend
         for home, group in groups:
             back = km(town, home) / speed
             end = now + back
-            for o in group:
-                o.book_all(now, end, TRAVEL, window)
-                log((o.id, RETURN, -1, now, end, False))
+            for o in group:  # all travel
+                log((o.index, RETURN, -1, now, end, False, end, end))
             self.env.call_at(end, self._home, group)
 
     def _home(self, group: list[Officer]) -> None:
@@ -418,8 +410,7 @@ class EnforcementUnits:
         self.free[o.unit].take(o, now)
         hours = o.pending.pop(0)
         end = now + hours
-        o.book_all(now, end, DIVERTED_WORK, self.window)
-        self.assignments.extend((o.id, DIVERTED, -1, now, end, False))
+        self.assignments.extend((o.index, DIVERTED, -1, now, end, False, now, end))
         self.env.call_in(hours, self._diverted_done, o)
 
     def _diverted_done(self, o: Officer) -> None:
@@ -431,7 +422,7 @@ class EnforcementUnits:
 
     def _officer(self, ident: str, u: int, home: int, index: int) -> Officer:
         """An officer on the unit's calendar, as every officer is under the default rota."""
-        return Officer(ident, u, home, self.world.units[u].calendar)
+        return Officer(ident, u, home, self.world.units[u].calendar, None, index)
 
     def _start_wakeups(self) -> None:
         """Dispatch again whenever a calendar's shift starts."""

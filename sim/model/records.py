@@ -5,8 +5,6 @@ Times are hours from the start of the run; anything after the horizon is NaN.
 
 from __future__ import annotations
 
-from itertools import chain
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -15,6 +13,7 @@ from ..registry import CHANNELS
 from ..scenario.schema import SEVERITIES
 from ..world.build import World
 from ..world.periods import REPORT_PERIODS, report_periods
+from .bookings import Booked, WorkLog
 from .incidents import Incidents
 from .inspections import PlannedInspections
 from .interference import KINDS as INTERFERENCE_KINDS
@@ -130,12 +129,14 @@ def inspection_table(
     )
 
 
-def officer_table(world: World, officers: list[Officer], replication: int) -> pd.DataFrame:
+def officer_table(
+    world: World, officers: list[Officer], booked: Booked, replication: int
+) -> pd.DataFrame:
     window = (world.scenario.warmup_hours, world.scenario.horizon_hours)
     duty_of: dict = {}  # duty hours in the window, once per calendar
-    busy = _busy_hours(officers)
+    busy = _busy_hours(officers, booked)
+    hours = booked.hours.T.tolist()  # per activity, per officer
     cols: dict[str, list] = {c: [] for c in ("officer", "unit", "county", "post", "duty_hours")}
-    cols |= {f"{a}_hours": [] for a in ACTIVITIES}
     cols |= {"idle_hours": [], "overtime_hours": [], "utilisation": [], "callouts": []}
     for o, (busy_h, busy_in_duty) in zip(officers, busy, strict=True):
         unit = world.units[o.unit]
@@ -147,18 +148,25 @@ def officer_table(world: World, officers: list[Officer], replication: int) -> pd
         cols["county"].append(unit.county)
         cols["post"].append(world.township_names[o.home] if o.home < world.n_townships else "")
         cols["duty_hours"].append(duty)
-        for a in ACTIVITIES:
-            cols[f"{a}_hours"].append(o.hours[a])
         cols["idle_hours"].append(duty - busy_in_duty)
         cols["overtime_hours"].append(busy_h - busy_in_duty)
         cols["utilisation"].append(busy_in_duty / duty if duty > 0 else np.nan)
         cols["callouts"].append(o.callouts)
     if not officers:
         return pd.DataFrame([])
-    return pd.DataFrame({"replication": replication, **cols})
+    activity = {f"{a}_hours": hours[k] for k, a in enumerate(ACTIVITIES)}
+    first = ("officer", "unit", "county", "post", "duty_hours")
+    return pd.DataFrame(
+        {
+            "replication": replication,
+            **{c: cols[c] for c in first},
+            **activity,
+            **{c: v for c, v in cols.items() if c not in first},
+        }  # fmt: skip
+    )
 
 
-def _busy_hours(officers: list[Officer]) -> list[tuple[float, float]]:
+def _busy_hours(officers: list[Officer], booked: Booked) -> list[tuple[float, float]]:
     """(all busy hours, busy hours on duty) in the window, per officer: the calendar
     arithmetic (``DutyCalendar.cumulative``, elementwise) done once per calendar on all
     its officers' stretches, then each officer's sums over its own contiguous slice."""
@@ -166,53 +174,45 @@ def _busy_hours(officers: list[Officer]) -> list[tuple[float, float]]:
     groups: dict = {}
     for k, o in enumerate(officers):
         groups.setdefault(o.calendar, []).append(k)
+    at = booked.at
     for cal, members in groups.items():
-        n = sum(len(officers[k].busy_from) for k in members)
-        a = np.fromiter(chain.from_iterable(officers[k].busy_from for k in members), float, n)
-        b = np.fromiter(chain.from_iterable(officers[k].busy_to for k in members), float, n)
+        idx = np.concatenate([np.arange(at[k], at[k + 1]) for k in members])
+        a, b = booked.busy_from[idx], booked.busy_to[idx]
         span = b - a
         in_duty = np.maximum(cal.cumulative(b) - cal.cumulative(a), 0.0)
         lo = 0
         for k in members:
-            hi = lo + len(officers[k].busy_from)
+            hi = lo + int(at[k + 1] - at[k])
             out[k] = (float(span[lo:hi].sum()), float(in_duty[lo:hi].sum()))
             lo = hi
     return out
 
 
-def assignment_table(log: list, replication: int) -> pd.DataFrame:
-    """``EnforcementUnits.assignments`` as a table, in order of start: the log is flat, six
-    items per piece of work (officer id, kind index, job, start_h, end_h, callout), so each
-    column is one slice (a frame from tens of thousands of tuples, then a categorical from
-    strings, was a tenth of a whole-city run)."""
+def assignment_table(work: WorkLog, officer_ids: list[str], replication: int) -> pd.DataFrame:
+    """The work log as a table, in order of start (a way back is logged when its team is
+    sent, ahead of work starting before it; each moment's rows stay in the order logged:
+    the order of the log when every row was logged at its start)."""
     kinds = list(ASSIGNMENT_KINDS)
-    if not log:
+    if not len(work.start):
         names = ["officer", "kind", "job", "start_h", "end_h", "callout"]
         df = pd.DataFrame([], columns=names)
         df["kind"] = pd.Categorical(df["kind"], categories=kinds)
         return df.assign(replication=replication)
-    n = len(log) // 6
-    officer = pa.array(log[0::6], type=pa.large_string())
-    kind = np.fromiter(log[1::6], np.int64, n)
-    job = np.fromiter(log[2::6], np.int64, n)
-    start = np.fromiter(log[3::6], float, n)
-    end = np.fromiter(log[4::6], float, n)
-    callout = np.fromiter(log[5::6], bool, n)
-    if n > 1 and (start[1:] < start[:-1]).any():
-        # a way back is logged when the team is sent, ahead of work starting before it:
-        # rows in order of start, each moment's rows in the order they were logged
+    start = work.start
+    order = None
+    if (start[1:] < start[:-1]).any():
         order = np.argsort(start, kind="stable")
-        officer = officer.take(pa.array(order))
-        kind, job, start, end, callout = (c[order] for c in (kind, job, start, end, callout))
+    pick = (lambda c: c) if order is None else (lambda c: c[order])  # noqa: E731
+    officer = pa.array(officer_ids, type=pa.large_string()).take(pa.array(pick(work.officer)))
     return pd.DataFrame(
         {
             # through Arrow: the text column pandas would infer, in half the time
             "officer": pd.array(officer, dtype="str"),
-            "kind": pd.Categorical.from_codes(kind, categories=kinds),
-            "job": job,
-            "start_h": start,
-            "end_h": end,
-            "callout": callout,
+            "kind": pd.Categorical.from_codes(pick(work.kind), categories=kinds),
+            "job": pick(work.job),
+            "start_h": pick(start),
+            "end_h": pick(work.end),
+            "callout": pick(work.callout),
             "replication": replication,
         }
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..world.build import World
+from .bookings import book, work_log
 from .channels import ChannelDiscovery
 from .clock import Clock, RunTimeout
 from .discovery import DelayDiscovery, DiscoveryModel, deliver
@@ -82,13 +83,15 @@ def simulate(
     events = env.run_until(sc.horizon_hours, time_limit_s)
     enforcement.finish()
     table = incident_table(world, incidents, enforcement.jobs, replication)
+    officers, window = enforcement.officers, (sc.warmup_hours, sc.horizon_hours)
+    work = work_log(enforcement.assignments)
     if monthly is not None:  # deterred incidents never happened (the others keep their id)
         table = table[~incidents.deterred].reset_index(drop=True)
     rec = Records(
         incidents=table,
         inspections=inspection_table(world, inspections, enforcement.jobs, replication),
-        officers=officer_table(world, enforcement.officers, replication),
-        assignments=assignment_table(enforcement.assignments, replication),
+        officers=officer_table(world, officers, book(work, len(officers), window), replication),
+        assignments=assignment_table(work, [o.id for o in officers], replication),
         grid=grid_table(world, incidents, replication),
         events=events,
     )

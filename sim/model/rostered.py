@@ -68,7 +68,7 @@ class RosteredUnits(EnforcementUnits):
 
     def _officer(self, ident: str, u: int, home: int, index: int) -> Officer:
         duty = self.rota.officers[index]
-        return Officer(ident, u, home, duty.regular, duty)
+        return Officer(ident, u, home, duty.regular, duty, index)
 
     def _start_wakeups(self) -> None:
         self.env.process(self._at_times(list(self.rota.wake_h), self._wake))
