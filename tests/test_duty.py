@@ -308,6 +308,25 @@ def test_add_duty_hours_many_is_bit_for_bit_the_scalar_one(duty, t, hours):
     assert bulk.tobytes() == one.tobytes()
 
 
+@given(
+    duty=duties() | st.just(Duty(always=True)),
+    pairs=st.lists(
+        st.tuples(st.just(0.0) | times, st.just(0.0) | st.floats(1e-6, 3000)),
+        min_size=1,
+        max_size=30,
+    ),
+)
+def test_add_duty_hours_each_is_bit_for_bit_the_scalar_one(duty, pairs):
+    """Patrol finds are mapped onto the grid's calendar in bulk, each from its own start:
+    exactly the scalar numbers (times on window starts and ends included)."""
+    cal = DutyCalendar.from_spec(duty)
+    edges = [(s + WEEK, h) for s, (_, h) in zip(cal.starts + cal.ends, pairs * 8, strict=False)]
+    t, hours = (np.array(x) for x in zip(*pairs, *edges, strict=True))
+    bulk = cal.add_duty_hours_each(t, hours)
+    one = np.array([cal.add_duty_hours(float(a), float(h)) for a, h in zip(t, hours, strict=True)])
+    assert bulk.tobytes() == one.tobytes()
+
+
 @FEW
 @given(duty=duties(), t=st.lists(st.floats(0, 80 * WEEK), min_size=1, max_size=30))
 def test_cumulative_is_the_window_arithmetic_bit_for_bit(duty, t):

@@ -108,8 +108,10 @@ class PatrolChannel(Channel):
         work = self.work_hours(world, inc, streams)
         out = np.full(len(inc), np.inf)
         calendar_of = g.calendar_of[inc.township]
-        for i in np.flatnonzero(np.isfinite(work)):
-            out[i] = g.calendars[calendar_of[i]].add_duty_hours(inc.start_h[i], float(work[i]))
+        finite = np.isfinite(work)
+        for c in np.unique(calendar_of[finite]).tolist():  # each calendar in bulk
+            mine = finite & (calendar_of == c)
+            out[mine] = g.calendars[c].add_duty_hours_each(inc.start_h[mine], work[mine])
         return out
 
     @staticmethod

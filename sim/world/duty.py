@@ -226,6 +226,32 @@ class DutyCalendar:
         i = bisect_left(self.before, rest) - 1  # before[i] < rest <= its window's end
         return (week + extra) * WEEK_H + self.starts[i] + (rest - self.before[i])
 
+    def add_duty_hours_each(self, t: np.ndarray, hours: np.ndarray) -> np.ndarray:
+        """:meth:`add_duty_hours` elementwise, each amount from its own time: bit for bit
+        the same numbers (the window arithmetic of ``duty_hours_between_many``, then the
+        steps of ``add_duty_hours_many``)."""
+        t, hours = np.asarray(t, dtype=float), np.asarray(hours, dtype=float)
+        if (hours < 0).any():
+            raise ValueError(f"hours must be >= 0, got {hours.min()}")
+        if self.always:
+            return np.where(hours == 0, t, t + hours)
+        n, per_week = len(self.starts), self.weekly_duty_hours
+        starts, ends = np.asarray(self.starts), np.asarray(self.ends)
+        before = np.asarray(self.before)
+        week_t = np.floor(t / WEEK_H).astype(np.int64)
+        ja = week_t * n + np.searchsorted(starts, t - week_t * WEEK_H, side="right") - 1
+        week, i = np.divmod(ja, n)
+        start = week * WEEK_H + starts[i]
+        pos = before[i] + np.minimum(np.maximum(t - start, 0.0), ends[i] - starts[i]) + hours
+        extra = np.ceil(pos / per_week).astype(np.int64) - 1
+        rest = pos - extra * per_week
+        low, high = rest <= 0.0, rest > per_week
+        extra = np.where(low, extra - 1, np.where(high, extra + 1, extra))
+        rest = np.where(low, rest + per_week, np.where(high, rest - per_week, rest))
+        k = np.searchsorted(before, rest, side="left") - 1
+        out = (week + extra) * WEEK_H + starts[k] + (rest - before[k])
+        return np.where(hours == 0, t, out)
+
     def add_duty_hours_many(self, t: float, hours: np.ndarray) -> np.ndarray:
         """:meth:`add_duty_hours` from one time ``t`` for an array of amounts, bit for bit
         the same numbers (the same float64 operations in the same order)."""
