@@ -5,6 +5,8 @@ Times are hours from the start of the run; anything after the horizon is NaN.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -208,7 +210,7 @@ def assignment_table(work: WorkLog, officer_ids: list[str], replication: int) ->
         {
             # through Arrow: the text column pandas would infer, in half the time
             "officer": pd.array(officer, dtype="str"),
-            "kind": pd.Categorical.from_codes(pick(work.kind), categories=kinds),
+            "kind": pd.Categorical.from_codes(pick(work.kind), dtype=_dtype(ASSIGNMENT_KINDS)),
             "job": pick(work.job),
             "start_h": pick(start),
             "end_h": pick(work.end),
@@ -219,7 +221,14 @@ def assignment_table(work: WorkLog, officer_ids: list[str], replication: int) ->
 
 
 def _labels(names, codes: np.ndarray) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(names))
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), dtype=_dtype(tuple(names)))
+
+
+@lru_cache(maxsize=64)
+def _dtype(names: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The categories of a label column, validated once (every replication of a world has
+    the same townships, units and types; validating them was a tenth of the records)."""
+    return pd.CategoricalDtype(list(names))
 
 
 def grid_table(world: World, inc: Incidents, replication: int) -> pd.DataFrame:
