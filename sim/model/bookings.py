@@ -30,8 +30,8 @@ from .officers import (  # fmt: skip
 ITEMS = 8  # items a row of the log: see WorkLog
 _ACT = {a: i for i, a in enumerate(ACTIVITIES)}
 # by kind (ASSIGNMENT_KINDS order): the activity of the work, and of what follows it
-_WORK = np.array([_ACT[ON_SITE], _ACT[INSPECTING], _ACT[TRAVEL], _ACT[DIVERTED_WORK]])
-_AFTER = np.array([_ACT[PAPERWORK], _ACT[INSPECTING], _ACT[TRAVEL], _ACT[DIVERTED_WORK]])
+_WORK = np.array([_ACT[ON_SITE], _ACT[INSPECTING], _ACT[TRAVEL], _ACT[DIVERTED_WORK]], np.int32)
+_AFTER = np.array([_ACT[PAPERWORK], _ACT[INSPECTING], _ACT[TRAVEL], _ACT[DIVERTED_WORK]], np.int32)
 assert len(_WORK) == len(ASSIGNMENT_KINDS)
 
 
@@ -85,21 +85,25 @@ def book(work: WorkLog, n_officers: int, window: tuple[float, float]) -> Booked:
     lo, hi = window
     start, there, done, end = (np.clip(x, lo, hi) for x in (work.start, work.there,
                                                              work.done, work.end))  # fmt: skip
-    # the three legs of every row, row by row in the order logged: travel, work, after
-    legs = np.stack([there - start, done - there, end - done], axis=1)
+    n_act = len(ACTIVITIES)
+    # the three legs of every row, row by row in the order logged: travel, work, after;
+    # only those that last are added (as ``book`` did), keyed by officer and activity
     kept = np.stack([there > start, done > there, end > done], axis=1)
-    acts = np.stack([np.full(len(start), _ACT[TRAVEL]), _WORK[work.kind], _AFTER[work.kind]], 1)
-    who = np.broadcast_to(work.officer[:, None], legs.shape)
-    key = (who * len(ACTIVITIES) + acts)[kept]
-    value = legs[kept]
+    value = np.stack([there - start, done - there, end - done], axis=1)[kept]
+    key = np.stack([np.full(len(start), _ACT[TRAVEL], dtype=np.int32), _WORK[work.kind],
+                    _AFTER[work.kind]], axis=1)  # fmt: skip
+    key += (work.officer * n_act).astype(np.int32)[:, None]
+    key = key[kept]
+    del kept
     order = np.argsort(key, kind="stable")  # each officer's activity, in the order logged
     key, value = key[order], value[order]
-    hours = np.zeros(n_officers * len(ACTIVITIES))
+    del order
+    hours = np.zeros(n_officers * n_act)
     bounds = np.flatnonzero(np.diff(key)) + 1
     for a, b in zip([0, *bounds.tolist()], [*bounds.tolist(), len(key)], strict=True):
         if b > a:
             hours[key[a]] = np.add.accumulate(value[a:b])[-1]
-    busy = end > start
-    by = np.argsort(work.officer[busy], kind="stable")
-    at = np.searchsorted(work.officer[busy][by], np.arange(n_officers + 1))
-    return Booked(hours.reshape(n_officers, len(ACTIVITIES)), start[busy][by], end[busy][by], at)
+    busy = np.flatnonzero(end > start)
+    by = busy[np.argsort(work.officer[busy], kind="stable")]
+    at = np.searchsorted(work.officer[by], np.arange(n_officers + 1))
+    return Booked(hours.reshape(n_officers, n_act), start[by], end[by], at)
