@@ -340,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    command_line = argv is None  # the command itself, not a call from Python
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv[:1] == ["validate-model"]:  # its own parser reads the rest, --help too
@@ -376,9 +377,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:  # Ctrl-C: finished runs are stored; the same command resumes
         print("interrupted (rerun the same command to resume)", file=sys.stderr)
-        if argv is None:  # the command itself: leave now, not after interpreter clean-up,
+        if command_line:  # the command itself: leave now, not after interpreter clean-up,
             # whose join of a process pool's manager thread can hang on a pipe its killed
-            # workers never drained (seen once in CI: the process outlived Ctrl-C by 30 s)
+            # workers never drained (seen twice in CI: the process outlived Ctrl-C by 30 s)
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(130)

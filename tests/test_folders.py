@@ -495,3 +495,31 @@ def test_a_damaged_staffing_folder_is_one_line_naming_the_file(tmp_path, capsys)
     with pytest.raises(ScenarioError) as caught:
         sim.load_staffing(folder)
     assert caught.value.file == str(folder / "staffing.csv")
+
+
+def test_ctrl_c_ends_the_command_at_once_and_a_python_call_with_130(monkeypatch, capsys):
+    """The command leaves by ``os._exit(130)`` right after its line, so no interpreter
+    clean-up (joining a process pool's threads) can keep it alive; called from Python,
+    ``main`` returns 130 and the caller's interpreter goes on."""
+    import sim.cli as cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    exits = []
+
+    class Left(Exception):
+        pass
+
+    def leave(code):
+        exits.append(code)
+        raise Left
+
+    monkeypatch.setattr(cli, "_run", interrupted)
+    monkeypatch.setattr(cli.os, "_exit", leave)
+    monkeypatch.setattr(sys, "argv", ["enforcement-sim", "run", str(EXAMPLE)])
+    with pytest.raises(Left):
+        cli.main()
+    assert exits == [130]
+    assert cli.main(["run", str(EXAMPLE)]) == 130 and exits == [130]
+    assert capsys.readouterr().err.count("interrupted") == 2
