@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model.bookings import ITEMS, WorkLog, book
+from sim.model.bookings import ITEMS, book, work_log
 from sim.model.officers import (
     ACTIVITIES,
     DIVERTED_WORK,
@@ -55,7 +55,7 @@ def test_bulk_booking_is_booking_row_by_row():
             there = done = end = start + float(rng.exponential(0.5))
         rows.append((int(rng.integers(n_officers)), kind, -1, start, end, False, there, done))
     hours, busy = _by_row(rows, n_officers, window)
-    booked = book(WorkLog.of([x for row in rows for x in row]), n_officers, window)
+    booked = book(work_log([x for row in rows for x in row]), n_officers, window)
     assert len(rows[0]) == ITEMS
     for k in range(n_officers):
         assert booked.hours[k].tolist() == [hours[k][a] for a in ACTIVITIES]

@@ -50,24 +50,21 @@ class WorkLog:
     there: np.ndarray
     done: np.ndarray
 
-    @classmethod
-    def of(cls, log: list) -> WorkLog:
-        n = len(log) // ITEMS
-        ints, floats = (np.int64, n), (float, n)
-        return cls(
-            officer=np.fromiter(log[0::ITEMS], *ints),
-            kind=np.fromiter(log[1::ITEMS], *ints),
-            job=np.fromiter(log[2::ITEMS], *ints),
-            start=np.fromiter(log[3::ITEMS], *floats),
-            end=np.fromiter(log[4::ITEMS], *floats),
-            callout=np.fromiter(log[5::ITEMS], bool, n),
-            there=np.fromiter(log[6::ITEMS], *floats),
-            done=np.fromiter(log[7::ITEMS], *floats),
-        )
-
 
 def work_log(log: list) -> WorkLog:
-    return WorkLog.of(log)
+    """The flat log (``EnforcementUnits.assignments``) as columns: each a strided slice."""
+    n = len(log) // ITEMS
+    ints, floats = (np.int64, n), (float, n)
+    return WorkLog(
+        officer=np.fromiter(log[0::ITEMS], *ints),
+        kind=np.fromiter(log[1::ITEMS], *ints),
+        job=np.fromiter(log[2::ITEMS], *ints),
+        start=np.fromiter(log[3::ITEMS], *floats),
+        end=np.fromiter(log[4::ITEMS], *floats),
+        callout=np.fromiter(log[5::ITEMS], bool, n),
+        there=np.fromiter(log[6::ITEMS], *floats),
+        done=np.fromiter(log[7::ITEMS], *floats),
+    )
 
 
 @dataclass(frozen=True)
@@ -87,7 +84,7 @@ def book(work: WorkLog, n_officers: int, window: tuple[float, float]) -> Booked:
                                                              work.done, work.end))  # fmt: skip
     n_act = len(ACTIVITIES)
     # the three legs of every row, row by row in the order logged: travel, work, after;
-    # only those that last are added (as ``book`` did), keyed by officer and activity
+    # only those that last are added (as ``Officer.book`` did), keyed by officer and activity
     kept = np.stack([there > start, done > there, end > done], axis=1)
     value = np.stack([there - start, done - there, end - done], axis=1)[kept]
     key = np.stack([np.full(len(start), _ACT[TRAVEL], dtype=np.int32), _WORK[work.kind],

@@ -298,18 +298,17 @@ class EnforcementUnits:
         return float(unit.duty.on_call.callout_delay_hours.sample(rng, 1)[0])
 
     def _paperwork_done(self, sent: tuple[list[Officer], int]) -> None:
-        """4. With chaining the officers are free on site, and their units may send them
-        straight on; whoever is not sent heads back to base."""
+        """4. With chaining (only then is this an event) the officers are free on site, and
+        their units may send them straight on; whoever is not sent heads back to base."""
         team, town = sent
         now = self.env.now
-        if self.chaining:
-            for o in team:
-                self.free[o.unit].give(o, now)
-            for u in dict.fromkeys(o.unit for o in team):
-                self._dispatch(u, now)
-            team = [o for o in team if o.free]
-            for o in team:
-                self.free[o.unit].take(o, now)
+        for o in team:
+            self.free[o.unit].give(o, now)
+        for u in dict.fromkeys(o.unit for o in team):
+            self._dispatch(u, now)
+        team = [o for o in team if o.free]
+        for o in team:
+            self.free[o.unit].take(o, now)
         if team:
             self._return_to_base(team, town, now)
 

@@ -137,8 +137,8 @@ def officer_table(
     window = (world.scenario.warmup_hours, world.scenario.horizon_hours)
     duty_of: dict = {}  # duty hours in the window, once per calendar
     busy = _busy_hours(officers, booked)
-    hours = booked.hours.T.tolist()  # per activity, per officer
     cols: dict[str, list] = {c: [] for c in ("officer", "unit", "county", "post", "duty_hours")}
+    cols |= {f"{a}_hours": h for a, h in zip(ACTIVITIES, booked.hours.T.tolist(), strict=True)}
     cols |= {"idle_hours": [], "overtime_hours": [], "utilisation": [], "callouts": []}
     for o, (busy_h, busy_in_duty) in zip(officers, busy, strict=True):
         unit = world.units[o.unit]
@@ -156,16 +156,7 @@ def officer_table(
         cols["callouts"].append(o.callouts)
     if not officers:
         return pd.DataFrame([])
-    activity = {f"{a}_hours": hours[k] for k, a in enumerate(ACTIVITIES)}
-    first = ("officer", "unit", "county", "post", "duty_hours")
-    return pd.DataFrame(
-        {
-            "replication": replication,
-            **{c: cols[c] for c in first},
-            **activity,
-            **{c: v for c, v in cols.items() if c not in first},
-        }  # fmt: skip
-    )
+    return pd.DataFrame({"replication": replication, **cols})
 
 
 def _busy_hours(officers: list[Officer], booked: Booked) -> list[tuple[float, float]]:
@@ -200,21 +191,17 @@ def assignment_table(work: WorkLog, officer_ids: list[str], replication: int) ->
         df = pd.DataFrame([], columns=names)
         df["kind"] = pd.Categorical(df["kind"], categories=kinds)
         return df.assign(replication=replication)
-    start = work.start
-    order = None
-    if (start[1:] < start[:-1]).any():
-        order = np.argsort(start, kind="stable")
-    pick = (lambda c: c) if order is None else (lambda c: c[order])  # noqa: E731
-    officer = pa.array(officer_ids, type=pa.large_string()).take(pa.array(pick(work.officer)))
+    order = np.argsort(work.start, kind="stable")
+    officer = pa.array(officer_ids, type=pa.large_string()).take(pa.array(work.officer[order]))
     return pd.DataFrame(
         {
             # through Arrow: the text column pandas would infer, in half the time
             "officer": pd.array(officer, dtype="str"),
-            "kind": pd.Categorical.from_codes(pick(work.kind), dtype=_dtype(ASSIGNMENT_KINDS)),
-            "job": pick(work.job),
-            "start_h": pick(start),
-            "end_h": pick(work.end),
-            "callout": pick(work.callout),
+            "kind": pd.Categorical.from_codes(work.kind[order], dtype=_dtype(ASSIGNMENT_KINDS)),
+            "job": work.job[order],
+            "start_h": work.start[order],
+            "end_h": work.end[order],
+            "callout": work.callout[order],
             "replication": replication,
         }
     )

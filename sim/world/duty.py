@@ -183,18 +183,8 @@ class DutyCalendar:
         if self.always:
             return np.where(b > a, b - a, 0.0)
         n = len(self.starts)
-        starts, ends = np.asarray(self.starts), np.asarray(self.ends)
-        before = np.asarray(self.before)
-
-        def index_and_into(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            week = np.floor(t / WEEK_H).astype(np.int64)
-            j = week * n + np.searchsorted(starts, t - week * WEEK_H, side="right") - 1
-            wk, i = np.divmod(j, n)
-            start = wk * WEEK_H + starts[i]
-            return j, before[i] + np.minimum(np.maximum(t - start, 0.0), ends[i] - starts[i])
-
-        ja, into_a = index_and_into(a)
-        jb, into_b = index_and_into(b)
+        ja, into_a = self._index_and_into_many(a)
+        jb, into_b = self._index_and_into_many(b)
         weeks = jb // n - ja // n
         hours = weeks * self.weekly_duty_hours + into_b - into_a
         return np.where(b > a, np.where(hours < 0.0, 0.0, hours), 0.0)
@@ -226,50 +216,42 @@ class DutyCalendar:
         i = bisect_left(self.before, rest) - 1  # before[i] < rest <= its window's end
         return (week + extra) * WEEK_H + self.starts[i] + (rest - self.before[i])
 
+    def _index_and_into_many(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``_index`` and ``_into`` of each time, vectorised: the same float operations."""
+        n = len(self.starts)
+        starts, ends = np.asarray(self.starts), np.asarray(self.ends)
+        week = np.floor(t / WEEK_H).astype(np.int64)
+        j = week * n + np.searchsorted(starts, t - week * WEEK_H, side="right") - 1
+        wk, i = np.divmod(j, n)
+        start = wk * WEEK_H + starts[i]
+        return j, np.asarray(self.before)[i] + np.minimum(
+            np.maximum(t - start, 0.0), ends[i] - starts[i]
+        )
+
     def add_duty_hours_each(self, t: np.ndarray, hours: np.ndarray) -> np.ndarray:
         """:meth:`add_duty_hours` elementwise, each amount from its own time: bit for bit
-        the same numbers (the window arithmetic of ``duty_hours_between_many``, then the
-        steps of ``add_duty_hours_many``)."""
+        the same numbers (the same float64 operations in the same order)."""
         t, hours = np.asarray(t, dtype=float), np.asarray(hours, dtype=float)
         if (hours < 0).any():
             raise ValueError(f"hours must be >= 0, got {hours.min()}")
         if self.always:
             return np.where(hours == 0, t, t + hours)
         n, per_week = len(self.starts), self.weekly_duty_hours
-        starts, ends = np.asarray(self.starts), np.asarray(self.ends)
-        before = np.asarray(self.before)
-        week_t = np.floor(t / WEEK_H).astype(np.int64)
-        ja = week_t * n + np.searchsorted(starts, t - week_t * WEEK_H, side="right") - 1
-        week, i = np.divmod(ja, n)
-        start = week * WEEK_H + starts[i]
-        pos = before[i] + np.minimum(np.maximum(t - start, 0.0), ends[i] - starts[i]) + hours
-        extra = np.ceil(pos / per_week).astype(np.int64) - 1
-        rest = pos - extra * per_week
-        low, high = rest <= 0.0, rest > per_week
-        extra = np.where(low, extra - 1, np.where(high, extra + 1, extra))
-        rest = np.where(low, rest + per_week, np.where(high, rest - per_week, rest))
-        k = np.searchsorted(before, rest, side="left") - 1
-        out = (week + extra) * WEEK_H + starts[k] + (rest - before[k])
-        return np.where(hours == 0, t, out)
-
-    def add_duty_hours_many(self, t: float, hours: np.ndarray) -> np.ndarray:
-        """:meth:`add_duty_hours` from one time ``t`` for an array of amounts, bit for bit
-        the same numbers (the same float64 operations in the same order)."""
-        hours = np.asarray(hours, dtype=float)
-        if (hours < 0).any():
-            raise ValueError(f"hours must be >= 0, got {hours.min()}")
-        if self.always:
-            return np.where(hours == 0, t, t + hours)
-        n, per_week = len(self.starts), self.weekly_duty_hours
-        ja = self._index(t)
+        ja, into = self._index_and_into_many(t)
         week = ja // n
-        pos = self._into(ja, t) + hours
+        pos = into + hours
         extra = np.ceil(pos / per_week).astype(np.int64) - 1
         rest = pos - extra * per_week
         low, high = rest <= 0.0, rest > per_week
         extra = np.where(low, extra - 1, np.where(high, extra + 1, extra))
         rest = np.where(low, rest + per_week, np.where(high, rest - per_week, rest))
         before, starts = np.asarray(self.before), np.asarray(self.starts)
-        i = np.searchsorted(before, rest, side="left") - 1
-        out = (week + extra) * WEEK_H + starts[i] + (rest - before[i])
+        k = np.searchsorted(before, rest, side="left") - 1
+        out = (week + extra) * WEEK_H + starts[k] + (rest - before[k])
         return np.where(hours == 0, t, out)
+
+    def add_duty_hours_many(self, t: float, hours: np.ndarray) -> np.ndarray:
+        """:meth:`add_duty_hours` from one time ``t`` for an array of amounts, bit for bit
+        the same numbers."""
+        hours = np.asarray(hours, dtype=float)
+        return self.add_duty_hours_each(np.full(hours.shape, float(t)), hours)
